@@ -1,0 +1,45 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-dev
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test venv lint format check requirements clean
+
+$(INSTALLED): requirements/dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements/dev.txt
+	@touch $(INSTALLED)
+
+venv: $(INSTALLED)
+
+## Set everything up (venv, database, demo data, search index, admin account) and serve http://127.0.0.1:8000
+run: venv
+	$(MANAGE) run_local
+
+## Run the whole test suite (SQLite by default; PostgreSQL when DATABASE_URL is set)
+test: venv
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: venv
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+## Recompile the pinned requirement files from requirements/*.in
+requirements: venv
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links requirements/base.in -o requirements/base.txt
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links requirements/production.in -o requirements/production.txt
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links requirements/dev.in -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

@@ -1,0 +1,1 @@
+"""Content and directory: geography, organisations, services, locations, guidelines, APIs, HSDS, imports."""

@@ -1,0 +1,3 @@
+from .geography import Ambito, Municipality, MunicipalityAmbitoChange
+
+__all__ = ["Ambito", "Municipality", "MunicipalityAmbitoChange"]

@@ -1,0 +1,64 @@
+"""Wagtail admin for the directory and the geography (snippet view sets)."""
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
+
+from .geography import move_municipality
+from .models import Ambito, Municipality
+
+
+class MunicipalityEditView(EditView):
+    """Records a move to another ambito in the comune's ambito history before saving the rest."""
+
+    def save_instance(self):
+        with transaction.atomic():
+            move_municipality(municipality=self.form.instance, ambito=self.form.instance.ambito, user=self.request.user)
+            return super().save_instance()
+
+
+class AmbitoViewSet(SnippetViewSet):
+    model = Ambito
+    icon = "site"
+    menu_label = _("Ambiti")
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+
+class MunicipalityViewSet(SnippetViewSet):
+    model = Municipality
+    icon = "home"
+    menu_label = _("Comuni")
+    edit_view_class = MunicipalityEditView
+    list_display = ["name", "istat_code", "province", "ambito", "population"]
+    list_filter = ["province", "ambito"]
+    search_fields = ["name", "istat_code", "cap"]
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("istat_code"), FieldPanel("slug"), FieldPanel("province")],
+            heading=_("Identity"),
+        ),
+        FieldPanel("ambito"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("latitude"), FieldPanel("longitude")]),
+                FieldPanel("cap"),
+                FieldRowPanel([FieldPanel("population"), FieldPanel("population_year")]),
+            ],
+            heading=_("Place and population"),
+        ),
+    ]
+
+
+class GeographyGroup(SnippetViewSetGroup):
+    items = (AmbitoViewSet, MunicipalityViewSet)
+    menu_icon = "site"
+    menu_label = _("Geography")
+    menu_name = "geography"
+
+
+register_snippet(GeographyGroup)

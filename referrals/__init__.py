@@ -1,0 +1,1 @@
+"""Referrals: the Viewflow process between social services, network managers, organisations and volunteers."""

@@ -1,0 +1,1 @@
+"""Settings by environment: ``dev`` (default of manage.py), ``test`` and ``production``."""

@@ -1,0 +1,68 @@
+"""`make run` end to end: a fresh database, the local site answering, and Ctrl-C stopping everything."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from search.engine import free_loopback_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def fetch(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def test_run_local_serves_the_site_and_ctrl_c_stops_it(tmp_path):
+    port = free_loopback_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "ELASTICSEARCH_URL")}
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "PYTHONUNBUFFERED": "1"}
+    log = tmp_path / "run.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "run_local", "--addrport", f"127.0.0.1:{port}"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if fetch(f"{base}/healthz") == 200:
+                    break
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.5)
+        else:
+            raise AssertionError("the site did not answer within a minute:\n" + log.read_text())
+
+        assert fetch(f"{base}/readyz") == 200
+        assert fetch(f"{base}/it/") == 200
+        assert fetch(f"{base}/admin/login/") == 200
+        output = log.read_text()
+        assert "Local administrator: admin / " in output
+        engine_url = output.split("Search engine (osmem-server) answering at ")[1].split()[0]
+        assert fetch(f"{engine_url}/_cluster/health") == 200
+    finally:
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        process.wait(timeout=30)
+
+    time.sleep(0.5)
+    for url in (f"{base}/healthz", f"{engine_url}/_cluster/health"):
+        try:
+            fetch(url)
+        except (urllib.error.URLError, OSError):
+            continue
+        raise AssertionError(f"{url} still answers after Ctrl-C")
