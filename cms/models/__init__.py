@@ -1,3 +1,23 @@
+from .directory import Location, Organization, Service, ServiceAtLocation
 from .geography import Ambito, Municipality, MunicipalityAmbitoChange
+from .pages import GuidelineIndexPage, GuidelinePage, HomePage
+from .people import Membership, Role
+from .taxonomy import SpokenLanguage, TargetGroup, Theme
 
-__all__ = ["Ambito", "Municipality", "MunicipalityAmbitoChange"]
+__all__ = [
+    "Ambito",
+    "GuidelineIndexPage",
+    "GuidelinePage",
+    "HomePage",
+    "Location",
+    "Membership",
+    "Municipality",
+    "MunicipalityAmbitoChange",
+    "Organization",
+    "Role",
+    "Service",
+    "ServiceAtLocation",
+    "SpokenLanguage",
+    "TargetGroup",
+    "Theme",
+]
