@@ -8,7 +8,23 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+
 from . import health
+
+
+class OpenAPIView(SpectacularAPIView):
+    """The OpenAPI 3 description of every JSON endpoint. Anyone may read it."""
+
+    permission_classes = [AllowAny]
+
+
+class OpenAPIDocsView(SpectacularSwaggerView):
+    """Swagger UI over the OpenAPI description, served from our own static files. Anyone may read it."""
+
+    permission_classes = [AllowAny]
+
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -16,6 +32,13 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
+    # JSON APIs. Each app owns its URL module; the OpenAPI description covers them all.
+    path("api/search/", include("search.urls")),
+    path("api/referrals/", include("referrals.urls")),
+    path("api/", include("cms.api.urls")),
+    path("hsds/", include("cms.hsds.urls")),
+    path("api/schema/", OpenAPIView.as_view(), name="openapi-schema"),
+    path("api/docs/", OpenAPIDocsView.as_view(url_name="openapi-schema"), name="openapi-docs"),
 ]
 
 if settings.DEBUG:

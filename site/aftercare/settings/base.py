@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "viewflow",
     "viewflow.workflow",
     "django_tasks",
@@ -206,6 +207,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Headless content, service directory, public search and referrals of the After Care Network.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
 }
 
 # --- Content security policy (django-csp 4) -------------------------------

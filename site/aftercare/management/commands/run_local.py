@@ -22,7 +22,7 @@ from search.engine import EngineError, start_engine
 # Commands that prepare content, run in this order when the app that owns them is installed.
 SETUP_COMMANDS = [
     ("bootstrap_site", []),
-    ("load_demo_content", []),
+    ("load_demo_content", []),  # added by the directory issue
 ]
 
 
