@@ -87,7 +87,8 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Service
-        skip_postgeneration_save = True
+        # No skip_postgeneration_save: themes, target groups and languages are ParentalManyToManyFields,
+        # which modelcluster writes to the database only when the service is saved again.
 
     organization = factory.SubFactory(OrganizationFactory)
     name_it = factory.Sequence(lambda n: f"Servizio di prova {n}")

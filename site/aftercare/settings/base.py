@@ -242,3 +242,12 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
     },
 }
+
+# --- Headless API and HSDS (cms/api, cms/hsds) ------------------------------
+
+# Cache-Control of public reads: browsers and CDNs may reuse a response this many seconds, then
+# serve it stale while they revalidate it (with its ETag) for this many more.
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+API_CACHE_STALE_WHILE_REVALIDATE = env.int("API_CACHE_STALE_WHILE_REVALIDATE", default=300)
+# The OpenAPI description covers public endpoints only (not the Wagtail admin's private JSON API).
+SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["cms.api.openapi.public_endpoints_only"]
