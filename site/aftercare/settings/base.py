@@ -251,3 +251,7 @@ API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
 API_CACHE_STALE_WHILE_REVALIDATE = env.int("API_CACHE_STALE_WHILE_REVALIDATE", default=300)
 # The OpenAPI description covers public endpoints only (not the Wagtail admin's private JSON API).
 SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["cms.api.openapi.public_endpoints_only"]
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "cms.hsds.openapi.add_hsds_components",  # the HSDS 3.0 schemas, for the /hsds/ endpoints
+]
