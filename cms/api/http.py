@@ -64,6 +64,11 @@ class PublicReadMixin:
         with translation.override(self.language):
             return super().dispatch(request, *args, **kwargs)
 
+    def perform_content_negotiation(self, request, force=False):
+        """Always JSON: ``?format=`` is an ordinary parameter (HSDS has one), not DRF's renderer switch."""
+        renderer = self.get_renderers()[0]
+        return renderer, renderer.media_type
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         if self.language_error is not None:

@@ -156,8 +156,9 @@ def parse_comuni(values: list[str]) -> list[Municipality]:
 def choice_parser(choices: Iterable[str]) -> Callable[[list[str]], list[str]]:
     choices = list(choices)
 
-    def parse(values: list[str]) -> list[str]:
-        missing = [v for v in values if v not in choices]
+    def parse(values: list[str] | str) -> list[str] | str:
+        given = [values] if isinstance(values, str) else values  # one value, or several
+        missing = [v for v in given if v not in choices]
         if missing:
             raise _unknown(missing, choices)
         return values

@@ -8,12 +8,14 @@ from collections.abc import Callable
 
 from django.db.models import F, Q, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
+from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.utils import extend_schema
 from modeltranslation.utils import build_localized_fieldname
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
@@ -202,6 +204,17 @@ class DirectoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         for obj in page:
             self.note_modified(*self.modified_times(obj))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound(
+                _("No published %(record)s has this identifier.") % {"record": self.queryset_model()._meta.verbose_name}
+            )
+
+    def queryset_model(self):
+        return self.get_queryset().model
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()

@@ -255,3 +255,6 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "cms.hsds.openapi.add_hsds_components",  # the HSDS 3.0 schemas, for the /hsds/ endpoints
 ]
+# JSON APIs live outside i18n_patterns: their 404s must not be redirected to /it/… (see aftercare.middleware).
+UNPREFIXED_PATH_PREFIXES = ("/api/", "/hsds/")
+MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = "aftercare.middleware.LocaleMiddleware"

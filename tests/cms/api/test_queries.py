@@ -1,0 +1,72 @@
+"""SQL queries per request do not grow with the page size: the same count for 1 and for 100 records."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from cms.models import Location, Service
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url, params) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return len(context.captured_queries), response.json()
+
+
+# (endpoint, filters, SQL queries): one query for the count, one for the page, one per prefetched
+# relation, one per filter value lookup.
+LISTS = [
+    ("/api/directory/services/", {}, 6),
+    ("/api/directory/services/", {"theme": "housing,mediation,italian-courses", "language": "it"}, 8),
+    ("/api/directory/locations/", {}, 3),
+]
+
+
+@pytest.mark.parametrize(("url", "filters", "expected"), LISTS)
+def test_service_and_location_lists(client, hundred_services, url, filters, expected):
+    one, body = queries_for(client, url, {**filters, "page_size": 1, "ordering": "updated_at"})
+    assert len(body["results"]) == 1
+    hundred, body = queries_for(client, url, {"page_size": 100})
+    assert len(body["results"]) == 100
+    hundred, _body = queries_for(client, url, {**filters, "page_size": 100, "ordering": "updated_at"})
+    assert one == hundred == expected
+
+
+def test_service_lists_with_nested_records_of_every_kind(client, hundred_services):
+    Service.objects.update(email="info@example.org")
+    one, _body = queries_for(client, "/api/directory/services/", {"page_size": 1})
+    hundred, body = queries_for(client, "/api/directory/services/", {"page_size": 100})
+    assert one == hundred
+    assert all(item["locations"] and item["themes"] for item in body["results"])
+    assert sum(len(item["languages_spoken"]) for item in body["results"]) > 100
+
+
+def test_organisation_list(client, hundred_organizations):
+    one, _body = queries_for(client, "/api/directory/organizations/", {"page_size": 1})
+    hundred, body = queries_for(client, "/api/directory/organizations/", {"page_size": 100})
+    assert len(body["results"]) == 100
+    assert all(len(item["comuni_covered"]) == 2 for item in body["results"])
+    assert one == hundred == 4
+
+
+def test_details_take_a_constant_number_of_queries(client, hundred_services):
+    service = Service.objects.first()
+    count, _body = queries_for(client, f"/api/directory/services/{service.uuid}/", {})
+    assert count == 5
+    location = Location.objects.first()
+    count, _body = queries_for(client, f"/api/directory/locations/{location.uuid}/", {})
+    assert count == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [("/api/directory/comuni/", 2), ("/api/directory/ambiti/", 3), ("/api/directory/themes/", 2)],
+)
+def test_geography_and_taxonomy_lists(client, url, expected):
+    one, _body = queries_for(client, url, {"page_size": 1})
+    many, _body = queries_for(client, url, {"page_size": 100})
+    assert one == many == expected
