@@ -52,6 +52,7 @@ class PublicReadMixin:
 
     authentication_classes = []
     permission_classes = [AllowAny]
+    language = settings.LANGUAGE_CODE  # set per request by dispatch(); the default serves schema generation
 
     def dispatch(self, request, *args, **kwargs):
         self.last_modified = None

@@ -6,7 +6,22 @@ in the fallback languages (Italian, the source) in order. APIs tell clients whic
 back, so that a front-end can mark them (``lang="it"``) or hide them.
 """
 
-from modeltranslation.utils import build_localized_fieldname, resolution_order
+from functools import lru_cache
+
+from modeltranslation import settings as modeltranslation_settings
+from modeltranslation.utils import build_localized_fieldname
+
+
+@lru_cache(maxsize=32)
+def fallback_order(language: str) -> tuple[tuple[str, str], ...]:
+    """``(language, column suffix)`` to try, in order: the language, then its fallbacks (Italian).
+
+    The same order as ``modeltranslation.utils.resolution_order``, computed once per language.
+    """
+    fallbacks = modeltranslation_settings.FALLBACK_LANGUAGES
+    order = (language, *fallbacks.get(language, ()), *fallbacks["default"])
+    unique = tuple(dict.fromkeys(order))
+    return tuple((code, build_localized_fieldname("", code)) for code in unique)
 
 
 def is_missing(value) -> bool:
@@ -22,12 +37,12 @@ def is_missing(value) -> bool:
 
 def translated_value(instance, field: str, language: str):
     """``(value, language it was found in)``; ``(empty value, None)`` when missing everywhere."""
-    order = resolution_order(language)
-    for code in order:
-        value = getattr(instance, build_localized_fieldname(field, code), None)
+    order = fallback_order(language)
+    for code, suffix in order:
+        value = getattr(instance, field + suffix, None)
         if not is_missing(value):
             return value, code
-    return getattr(instance, build_localized_fieldname(field, language), None), None
+    return getattr(instance, field + order[0][1], None), None
 
 
 def fell_back(instance, field: str, language: str) -> bool:

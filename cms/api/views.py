@@ -199,8 +199,15 @@ class DirectoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
         """The timestamps of a record and of the records nested in its representation."""
         return ()
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "language": self.language}
+
+    def prepare(self, records: list) -> None:
+        """Loads what the serializer needs beyond the queryset's prefetches (a constant number of queries)."""
+
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        self.prepare(page)
         for obj in page:
             self.note_modified(*self.modified_times(obj))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -218,6 +225,7 @@ class DirectoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
+        self.prepare([obj])
         self.note_modified(*self.modified_times(obj))
         return Response(self.get_serializer(obj).data)
 
@@ -262,13 +270,12 @@ class ServiceViewSet(DirectoryViewSet):
     default_ordering = "name"
 
     def get_queryset(self):
-        return (
-            selectors.public_services()
-            .select_related("organization")
-            .prefetch_related(
-                "themes", "target_groups", "languages_spoken", selectors.placements_of_services("public_placements")
-            )
-        )
+        services = selectors.public_services().select_related("organization")
+        services = selectors.for_language(services, self.language, {"organization": Organization})
+        return services.prefetch_related(selectors.placements_of_services(self.language))
+
+    def prepare(self, services):
+        selectors.attach_taxonomy(services)
 
     def modified_times(self, service):
         yield from record_times(service)
@@ -305,11 +312,9 @@ class OrganizationViewSet(DirectoryViewSet):
     default_ordering = "name"
 
     def get_queryset(self):
-        return (
-            selectors.public_organizations()
-            .select_related("municipality__ambito", "logo")
-            .prefetch_related("ambiti", "municipalities")
-        )
+        organizations = selectors.public_organizations().select_related("municipality__ambito", "logo")
+        organizations = selectors.for_language(organizations, self.language)
+        return organizations.prefetch_related("ambiti", "municipalities")
 
     def modified_times(self, organization):
         return record_times(organization)
@@ -338,11 +343,9 @@ class LocationViewSet(DirectoryViewSet):
     default_ordering = "name"
 
     def get_queryset(self):
-        return (
-            selectors.public_locations()
-            .select_related("municipality__ambito", "organization")
-            .prefetch_related(selectors.placements_of_locations())
-        )
+        locations = selectors.public_locations().select_related("municipality__ambito", "organization")
+        locations = selectors.for_language(locations, self.language, {"organization": Organization})
+        return locations.prefetch_related(selectors.placements_of_locations(self.language))
 
     def modified_times(self, location):
         yield from record_times(location)

@@ -13,13 +13,15 @@ out rather than sent as empty strings.
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC
 from decimal import Decimal
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from ..api.serializers import site_base, url_template
 from ..api.translated import translated_value
 from ..models import Location, Organization, Service, ServiceAtLocation, TargetGroup, Theme
 
@@ -71,38 +73,42 @@ def absolute(request, path: str) -> str:
 # --- Taxonomies ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
 class TaxonomyInfo:
-    def __init__(self, model, taxonomy_id: uuid.UUID, name, description, api_list: str):
-        self.model, self.id, self.name, self.description, self.api_list = (
-            model,
-            taxonomy_id,
-            name,
-            description,
-            api_list,
-        )
+    model: type
+    id: uuid.UUID
+    name: str  # lazy: translated when shown
+    description: str
+    api_list: str
+    api_detail: str
 
 
-def taxonomies() -> list[TaxonomyInfo]:
-    return [
-        TaxonomyInfo(
-            Theme,
-            THEMES_TAXONOMY_ID,
-            _("After Care Network themes"),
-            _("What a service helps with: housing, financial education, rights and documents, mediation…"),
-            "directory:theme-list",
-        ),
-        TaxonomyInfo(
-            TargetGroup,
-            TARGET_GROUPS_TAXONOMY_ID,
-            _("After Care Network target groups"),
-            _("Who a service is for: families, women, minors, young people, workers, newly arrived, everyone."),
-            "directory:target-group-list",
-        ),
-    ]
+TAXONOMIES = (
+    TaxonomyInfo(
+        Theme,
+        THEMES_TAXONOMY_ID,
+        gettext_lazy("After Care Network themes"),
+        gettext_lazy("What a service helps with: housing, financial education, rights and documents, mediation…"),
+        "directory:theme-list",
+        "directory:theme-detail",
+    ),
+    TaxonomyInfo(
+        TargetGroup,
+        TARGET_GROUPS_TAXONOMY_ID,
+        gettext_lazy("After Care Network target groups"),
+        gettext_lazy("Who a service is for: families, women, minors, young people, workers, newly arrived, everyone."),
+        "directory:target-group-list",
+        "directory:target-group-detail",
+    ),
+)
+
+
+def taxonomies() -> tuple[TaxonomyInfo, ...]:
+    return TAXONOMIES
 
 
 def taxonomy_of(term) -> TaxonomyInfo:
-    return next(info for info in taxonomies() if isinstance(term, info.model))
+    return next(info for info in TAXONOMIES if isinstance(term, info.model))
 
 
 def taxonomy(info: TaxonomyInfo, request) -> dict:
@@ -117,7 +123,7 @@ def taxonomy(info: TaxonomyInfo, request) -> dict:
 def taxonomy_term(term, request) -> dict:
     info = taxonomy_of(term)
     name, name_language = translated_value(term, "name", translation.get_language())
-    detail = "directory:theme-detail" if isinstance(term, Theme) else "directory:target-group-detail"
+    before, after = url_template(info.api_detail, "code", get_script_prefix())
     return compact(
         {
             "id": str(term.uuid),
@@ -127,7 +133,7 @@ def taxonomy_term(term, request) -> dict:
             "taxonomy": str(info.name),
             "taxonomy_id": str(info.id),
             "language": name_language,
-            "term_uri": absolute(request, reverse(detail, kwargs={"code": term.code})),
+            "term_uri": f"{site_base(request)}{before}{term.code}{after}",
         },
         keep=("id", "name", "description"),
     )
@@ -305,14 +311,13 @@ def service_full(service: Service, request, *, placements) -> dict:
                     "name": spoken.name,
                     "code": spoken.code,
                 }
-                for spoken in service.languages_spoken.all()
+                for spoken in service.language_list
             ],
             "service_at_locations": [
                 service_at_location_full(placement, request, include_service=False) for placement in placements
             ],
             "attributes": [
-                attribute(owner, "service", term, request)
-                for term in [*service.themes.all(), *service.target_groups.all()]
+                attribute(owner, "service", term, request) for term in [*service.theme_list, *service.target_group_list]
             ],
         },
         keep=("id", "name", "status"),

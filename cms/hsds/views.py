@@ -242,21 +242,18 @@ def record_times(record):
     return (record.updated_at, record.last_published_at)
 
 
-def service_queryset(full: bool):
+def service_queryset(language: str, full: bool):
     queryset = selectors.public_services().select_related("organization__logo").order_by("id")
+    queryset = selectors.for_language(queryset, language, {"organization": Organization})
     if full:
-        queryset = queryset.prefetch_related("themes", "target_groups", "languages_spoken", placements_prefetch())
+        queryset = queryset.prefetch_related(placements_prefetch(language))
     return queryset
 
 
-def placements_prefetch():
-    return Prefetch(
-        "service_at_locations",
-        queryset=selectors.public_placements()
-        .select_related("location__municipality", "location__organization")
-        .order_by("sort_order", "id"),
-        to_attr="hsds_placements",
-    )
+def placements_prefetch(language: str):
+    placements = selectors.public_placements().select_related("location__municipality", "location__organization")
+    placements = selectors.for_language(placements.order_by("sort_order", "id"), language, {"location": Location})
+    return Prefetch("service_at_locations", queryset=placements, to_attr="hsds_placements")
 
 
 class ServiceListView(HSDSListView):
@@ -273,10 +270,11 @@ class ServiceListView(HSDSListView):
     )
 
     def get_queryset(self, parsed):
-        return service_queryset(parsed.get("full", False))
+        return service_queryset(self.language, parsed.get("full", False))
 
     def represent(self, services, parsed):
         if parsed.get("full"):
+            selectors.attach_taxonomy(services)
             return [mapping.service_full(s, self.request, placements=s.hsds_placements) for s in services]
         return [mapping.service_summary(s, self.request) for s in services]
 
@@ -297,9 +295,10 @@ class ServiceDetailView(HSDSDetailView):
     not_found = "No published service has this id."
 
     def get_object(self, pk):
-        return service_queryset(full=True).filter(uuid=pk).first()
+        return service_queryset(self.language, full=True).filter(uuid=pk).first()
 
     def represent(self, service):
+        selectors.attach_taxonomy([service])
         return mapping.service_full(service, self.request, placements=service.hsds_placements)
 
     def modified_times(self, service):
@@ -313,8 +312,8 @@ class ServiceDetailView(HSDSDetailView):
         return super().get(request, pk)
 
 
-def organization_queryset():
-    return selectors.public_organizations().select_related("logo").order_by("id")
+def organization_queryset(language: str):
+    return selectors.for_language(selectors.public_organizations().select_related("logo").order_by("id"), language)
 
 
 class OrganizationListView(HSDSListView):
@@ -326,9 +325,9 @@ class OrganizationListView(HSDSListView):
     params = (FULL, FORMAT)
 
     def get_queryset(self, parsed):
-        queryset = organization_queryset()
+        queryset = organization_queryset(self.language)
         if parsed.get("full"):
-            queryset = queryset.prefetch_related(*organization_prefetches())
+            queryset = queryset.prefetch_related(*organization_prefetches(self.language))
         return queryset
 
     def represent(self, organizations, parsed):
@@ -349,14 +348,12 @@ class OrganizationListView(HSDSListView):
         return super().get(request)
 
 
-def organization_prefetches():
+def organization_prefetches(language: str):
+    locations = Location.objects.filter(live=True).select_related("municipality").order_by("id")
+    services = Service.objects.filter(live=True).order_by("id")
     return (
-        Prefetch(
-            "locations",
-            queryset=Location.objects.filter(live=True).select_related("municipality").order_by("id"),
-            to_attr="hsds_locations",
-        ),
-        Prefetch("services", queryset=Service.objects.filter(live=True).order_by("id"), to_attr="hsds_services"),
+        Prefetch("locations", selectors.for_language(locations, language), to_attr="hsds_locations"),
+        Prefetch("services", selectors.for_language(services, language), to_attr="hsds_services"),
     )
 
 
@@ -369,7 +366,8 @@ class OrganizationDetailView(HSDSDetailView):
     not_found = "No published organization has this id."
 
     def get_object(self, pk):
-        return organization_queryset().prefetch_related(*organization_prefetches()).filter(uuid=pk).first()
+        queryset = organization_queryset(self.language).prefetch_related(*organization_prefetches(self.language))
+        return queryset.filter(uuid=pk).first()
 
     def represent(self, organization):
         return mapping.organization_full(
@@ -386,15 +384,12 @@ class OrganizationDetailView(HSDSDetailView):
         return super().get(request, pk)
 
 
-def placement_queryset(full: bool):
-    queryset = (
-        selectors.public_placements()
-        .select_related("service__organization__logo", "location__municipality", "location__organization")
-        .order_by("id")
+def placement_queryset(language: str):
+    queryset = selectors.public_placements().select_related(
+        "service__organization__logo", "location__municipality", "location__organization"
     )
-    if full:
-        queryset = queryset.prefetch_related("service__themes", "service__target_groups", "service__languages_spoken")
-    return queryset
+    related = {"service": Service, "service__organization": Organization, "location": Location}
+    return selectors.for_language(queryset.order_by("id"), language, related)
 
 
 class ServiceAtLocationListView(HSDSListView):
@@ -420,10 +415,11 @@ class ServiceAtLocationListView(HSDSListView):
     )
 
     def get_queryset(self, parsed):
-        return placement_queryset(parsed.get("full", False))
+        return placement_queryset(self.language)
 
     def represent(self, placements, parsed):
         if parsed.get("full"):
+            selectors.attach_taxonomy([p.service for p in placements])
             return [mapping.service_at_location_full(p, self.request, include_service=True) for p in placements]
         return [mapping.service_at_location_summary(p, self.request) for p in placements]
 
@@ -446,9 +442,10 @@ class ServiceAtLocationDetailView(HSDSDetailView):
     not_found = "No published service at location has this id."
 
     def get_object(self, pk):
-        return placement_queryset(full=True).filter(uuid=pk).first()
+        return placement_queryset(self.language).filter(uuid=pk).first()
 
     def represent(self, placement):
+        selectors.attach_taxonomy([placement.service])
         return mapping.service_at_location_full(placement, self.request, include_service=True)
 
     def modified_times(self, placement):

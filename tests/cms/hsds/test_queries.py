@@ -17,13 +17,15 @@ def count(client, url, params) -> tuple[int, dict]:
     return len(context.captured_queries), response.json()
 
 
+# The count and the page; nested services add their locations and the three taxonomies with
+# their link tables (six queries); nested organisations add their locations and services.
 @pytest.mark.parametrize(
     ("url", "params", "expected"),
     [
         ("/hsds/services", {}, 2),
-        ("/hsds/services", {"full": "true"}, 6),
+        ("/hsds/services", {"full": "true"}, 9),
         ("/hsds/service_at_locations", {}, 2),
-        ("/hsds/service_at_locations", {"full": "true"}, 5),
+        ("/hsds/service_at_locations", {"full": "true"}, 8),
         ("/hsds/organizations", {"full": "true"}, 4),
     ],
 )
@@ -43,6 +45,6 @@ def test_organisation_list_of_a_hundred(client, hundred_organizations):
 
 
 def test_details(client, hundred_services):
-    assert count(client, f"/hsds/services/{Service.objects.first().uuid}", {})[0] == 5
+    assert count(client, f"/hsds/services/{Service.objects.first().uuid}", {})[0] == 8
     assert count(client, f"/hsds/organizations/{Organization.objects.first().uuid}", {})[0] == 3
-    assert count(client, f"/hsds/service_at_locations/{ServiceAtLocation.objects.first().uuid}", {})[0] == 4
+    assert count(client, f"/hsds/service_at_locations/{ServiceAtLocation.objects.first().uuid}", {})[0] == 7
