@@ -10,7 +10,8 @@
   ``If-Modified-Since`` are evaluated as RFC 9110 says (the ETag wins when both are sent) and
   answered with 304 Not Modified.
 - These endpoints ignore credentials (no authentication classes): every reader gets the same
-  representation, so nothing varies by ``Cookie`` and shared caches may store it.
+  representation, so nothing varies by ``Cookie`` and shared caches may store it. For the same
+  reason any web page may read them (``Access-Control-Allow-Origin: *``, no credentials).
 """
 
 import hashlib
@@ -45,6 +46,16 @@ def representation_etag(language: str, body: bytes) -> str:
 def newest(*values: datetime | None) -> datetime | None:
     present = [value for value in values if value is not None]
     return max(present) if present else None
+
+
+def allow_any_origin(response, *, preflight: bool) -> None:
+    """CORS for public, credential-free reads: any web page may read them, and see the caching headers."""
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Content-Language"
+    if preflight:
+        response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        response["Access-Control-Allow-Headers"] = "Accept-Language, If-None-Match, If-Modified-Since"
+        response["Access-Control-Max-Age"] = "86400"
 
 
 class PublicReadMixin:
@@ -86,6 +97,7 @@ class PublicReadMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Language"] = self.language
         patch_vary_headers(response, ["Accept-Language"])
+        allow_any_origin(response, preflight=request.method == "OPTIONS")
         if request.method not in SAFE_READS or response.status_code != 200:
             patch_cache_control(response, no_store=True)
             return response

@@ -36,10 +36,16 @@ class DirectoryPagination(BasePagination):
     """
 
     def paginate_queryset(self, queryset, request, view=None):
+        """The records of the page, read in two steps so that deep pages stay fast.
+
+        The ordered ids of the page come first (the database sorts narrow rows: the id and the sort
+        key), then the records with their columns and prefetches, by id. One query more than a plain
+        OFFSET, and a page deep in a list of 10,000 costs about what the first page costs.
+        """
         self.request = request
         self.page_size = positive_integer(request, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
         number = positive_integer(request, "page", 1)
-        paginator = Paginator(queryset, self.page_size)
+        paginator = Paginator(queryset.values_list("pk", flat=True), self.page_size)
         try:
             self.page = paginator.page(number)
         except EmptyPage:  # page 1 always exists, empty when nothing matches
@@ -48,7 +54,11 @@ class DirectoryPagination(BasePagination):
                 % {"number": number, "last": paginator.num_pages}
             )
         self.count = paginator.count
-        return list(self.page)
+        ids = list(self.page.object_list)
+        if not ids:
+            return []
+        records = {record.pk: record for record in queryset.order_by().filter(pk__in=ids)}
+        return [records[pk] for pk in ids]
 
     def _link(self, number: int | None) -> str | None:
         if number is None:

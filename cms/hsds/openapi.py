@@ -11,8 +11,6 @@ import json
 from functools import cache
 from pathlib import Path
 
-from django.urls import NoReverseMatch, reverse
-
 from drf_spectacular.utils import OpenApiParameter
 
 from ..api.openapi import PublicReadSchema
@@ -134,10 +132,3 @@ class HSDSSchema(PublicReadSchema):
         if "{" in self.path:
             responses["404"]["description"] = "No published record has this id."
         return responses
-
-
-def hsds_openapi_url() -> str:
-    try:
-        return reverse("hsds:openapi")
-    except NoReverseMatch:
-        return "/hsds/openapi.json"

@@ -80,6 +80,13 @@ def parse_organizations(values: list[str]) -> list[Organization]:
     return found
 
 
+def parse_postcodes(values: list[str]) -> list[str]:
+    wrong = [value for value in values if not (len(value) == 5 and value.isdigit())]
+    if wrong:
+        raise ParameterError(_("A postal code (CAP) has five digits: %(values)s.") % {"values": ", ".join(wrong)})
+    return values
+
+
 def parse_format(value: str) -> str:
     if value != "json":
         raise ParameterError(_("Only json is available."))
@@ -406,8 +413,8 @@ class ServiceAtLocationListView(HSDSListView):
         ),
         Param(
             "postcode",
-            gettext_lazy("Postal codes (CAP) of the location."),
-            lambda codes: codes,
+            gettext_lazy("Postal codes (CAP, five digits) of the location."),
+            parse_postcodes,
             lambda qs, codes: qs.filter(location__cap__in=codes),
         ),
         FULL,

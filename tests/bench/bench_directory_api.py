@@ -9,8 +9,9 @@ Not collected by pytest (tests/bench is excluded). Run from the repository root:
 It creates a fresh test database (``test_<name>``, dropped at the end), migrates it, generates the
 services with ``cms.demo.synthetic.generate_services``, then times requests through the whole
 Django stack (middleware included, no network) with the test client, and prints for each
-scenario the median and 95th percentile in milliseconds, the SQL queries of one request and the
-size of the response.
+scenario the median and 95th percentile of the wall-clock time in milliseconds, the median CPU
+time of the process (less sensitive to other work on a shared machine), the SQL queries of one
+request and the size of the response.
 """
 
 import argparse
@@ -72,16 +73,18 @@ def measure(client: Client, url: str, params: dict, runs: int) -> dict:
     with CaptureQueriesContext(connection) as queries:
         client.get(url, params)
     query_count = len(queries.captured_queries)  # read now: the next request clears the log
-    timings = []
+    timings, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         client.get(url, params)
         timings.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     timings.sort()
     p95 = statistics.quantiles(timings, n=20, method="inclusive")[18]
     return {
         "median": statistics.median(timings),
         "p95": p95,
+        "cpu": statistics.median(cpu),
         "queries": query_count,
         "kib": len(response.content) / 1024,
     }
@@ -116,11 +119,13 @@ def main():
             f"{counts.locations} locations generated in {generated:.1f} s; {args.runs} timed requests each."
         )
         client = Client()
-        print(f"{'scenario':40} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KiB':>8}")
+        print(f"Load average before: {', '.join(f'{load:.2f}' for load in os.getloadavg())} on {os.cpu_count()} CPUs.")
+        print(f"{'scenario':40} {'median ms':>10} {'p95 ms':>8} {'CPU ms':>8} {'queries':>8} {'KiB':>8}")
         for name, url, params in scenarios():
             result = measure(client, url, params, args.runs)
             print(
-                f"{name:40} {result['median']:10.1f} {result['p95']:8.1f} {result['queries']:8d} {result['kib']:8.1f}"
+                f"{name:40} {result['median']:10.1f} {result['p95']:8.1f} {result['cpu']:8.1f} "
+                f"{result['queries']:8d} {result['kib']:8.1f}"
             )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

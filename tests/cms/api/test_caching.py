@@ -135,3 +135,20 @@ def test_credentials_change_nothing(client, service):
     assert logged_in["ETag"] == anonymous["ETag"]
     assert "Cookie" not in logged_in["Vary"]
     assert client.post(SERVICES, {}).status_code == 405
+
+
+def test_any_web_page_may_read_the_api_and_its_validators(client, service):
+    response = client.get(SERVICES, headers={"Origin": "https://app.example.org"})
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "ETag" in response["Access-Control-Expose-Headers"]
+    preflight = client.options(
+        SERVICES,
+        headers={
+            "Origin": "https://app.example.org",
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert preflight.status_code == 200
+    assert "If-None-Match" in preflight["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Credentials" not in preflight

@@ -233,6 +233,7 @@ def test_filters(client, directory):
         ("/hsds/services", {"per_page": "500"}, "per_page"),
         ("/hsds/services", {"page": "0"}, "page"),
         ("/hsds/services", {"search": "casa"}, "search"),
+        ("/hsds/service_at_locations", {"postcode": "2390"}, "postcode"),
         ("/hsds/organizations", {"taxonomy_id": str(THEMES_TAXONOMY_ID)}, "taxonomy_id"),
     ],
 )
