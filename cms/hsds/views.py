@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -155,6 +155,11 @@ FORMAT = Param("format", gettext_lazy("Only json is available."), parse_format, 
 # --- Views ---------------------------------------------------------------------------------------
 
 
+def documented(operation_id: str, response: dict):
+    """Class decorator: the OpenAPI operation id and 200 response of an HSDS view's GET."""
+    return extend_schema_view(get=extend_schema(operation_id=operation_id, responses={200: response}))
+
+
 class HSDSView(PublicReadMixin, APIView):
     renderer_classes = [JSONRenderer]
     schema = HSDSSchema()
@@ -263,6 +268,7 @@ def placements_prefetch(language: str):
     return Prefetch("service_at_locations", queryset=placements, to_attr="hsds_placements")
 
 
+@documented("hsds_services_list", list_response("HSDSServiceListItem"))
 class ServiceListView(HSDSListView):
     """Services (HSDS ``service_list`` items; fully nested with ``full=true``), ordered by creation.
 
@@ -288,18 +294,15 @@ class ServiceListView(HSDSListView):
     def modified_times(self, service):
         return (*record_times(service), *record_times(service.organization))
 
-    @extend_schema(operation_id="hsds_services_list", responses={200: list_response("HSDSServiceListItem")})
-    def get(self, request):
-        return super().get(request)
 
-
+@documented("hsds_services_retrieve", detail_response("HSDSService"))
 class ServiceDetailView(HSDSDetailView):
     """A fully nested service: organisation, locations, phones, languages, themes and target groups.
 
     Who may use it: anyone, without an account.
     """
 
-    not_found = "No published service has this id."
+    not_found = gettext_lazy("No published service has this id.")
 
     def get_object(self, pk):
         return service_queryset(self.language, full=True).filter(uuid=pk).first()
@@ -314,15 +317,12 @@ class ServiceDetailView(HSDSDetailView):
         for placement in service.hsds_placements:
             yield from record_times(placement.location)
 
-    @extend_schema(operation_id="hsds_services_retrieve", responses={200: detail_response("HSDSService")})
-    def get(self, request, pk):
-        return super().get(request, pk)
-
 
 def organization_queryset(language: str):
     return selectors.for_language(selectors.public_organizations().select_related("logo").order_by("id"), language)
 
 
+@documented("hsds_organizations_list", list_response("HSDSOrganizationListItem"))
 class OrganizationListView(HSDSListView):
     """Organisations (HSDS ``organization_list`` items; fully nested with ``full=true``).
 
@@ -350,10 +350,6 @@ class OrganizationListView(HSDSListView):
     def modified_times(self, organization):
         return record_times(organization)
 
-    @extend_schema(operation_id="hsds_organizations_list", responses={200: list_response("HSDSOrganizationListItem")})
-    def get(self, request):
-        return super().get(request)
-
 
 def organization_prefetches(language: str):
     locations = Location.objects.filter(live=True).select_related("municipality").order_by("id")
@@ -364,13 +360,14 @@ def organization_prefetches(language: str):
     )
 
 
+@documented("hsds_organizations_retrieve", detail_response("HSDSOrganization"))
 class OrganizationDetailView(HSDSDetailView):
     """An organisation with its phone, its published locations and its published services (id, name, status).
 
     Who may use it: anyone, without an account.
     """
 
-    not_found = "No published organization has this id."
+    not_found = gettext_lazy("No published organization has this id.")
 
     def get_object(self, pk):
         queryset = organization_queryset(self.language).prefetch_related(*organization_prefetches(self.language))
@@ -386,10 +383,6 @@ class OrganizationDetailView(HSDSDetailView):
         for record in [*organization.hsds_locations, *organization.hsds_services]:
             yield from record_times(record)
 
-    @extend_schema(operation_id="hsds_organizations_retrieve", responses={200: detail_response("HSDSOrganization")})
-    def get(self, request, pk):
-        return super().get(request, pk)
-
 
 def placement_queryset(language: str):
     queryset = selectors.public_placements().select_related(
@@ -399,6 +392,7 @@ def placement_queryset(language: str):
     return selectors.for_language(queryset.order_by("id"), language, related)
 
 
+@documented("hsds_service_at_locations_list", list_response("HSDSServiceAtLocationListItem"))
 class ServiceAtLocationListView(HSDSListView):
     """Services at their locations (HSDS ``service_at_location_list`` items; nested with ``full=true``).
 
@@ -433,20 +427,15 @@ class ServiceAtLocationListView(HSDSListView):
     def modified_times(self, placement):
         return (*record_times(placement.service), *record_times(placement.location))
 
-    @extend_schema(
-        operation_id="hsds_service_at_locations_list", responses={200: list_response("HSDSServiceAtLocationListItem")}
-    )
-    def get(self, request):
-        return super().get(request)
 
-
+@documented("hsds_service_at_locations_retrieve", detail_response("HSDSServiceAtLocation"))
 class ServiceAtLocationDetailView(HSDSDetailView):
     """A service at one location, fully nested (the location with its address, and the service).
 
     Who may use it: anyone, without an account.
     """
 
-    not_found = "No published service at location has this id."
+    not_found = gettext_lazy("No published service at location has this id.")
 
     def get_object(self, pk):
         return placement_queryset(self.language).filter(uuid=pk).first()
@@ -457,12 +446,6 @@ class ServiceAtLocationDetailView(HSDSDetailView):
 
     def modified_times(self, placement):
         return (*record_times(placement.service), *record_times(placement.location))
-
-    @extend_schema(
-        operation_id="hsds_service_at_locations_retrieve", responses={200: detail_response("HSDSServiceAtLocation")}
-    )
-    def get(self, request, pk):
-        return super().get(request, pk)
 
 
 class ListOf:
@@ -478,6 +461,7 @@ class ListOf:
         return self.items[key]
 
 
+@documented("hsds_taxonomies_list", list_response("HSDSTaxonomy"))
 class TaxonomyListView(HSDSListView):
     """The two taxonomies of the directory: themes and target groups (fixed ids).
 
@@ -492,11 +476,8 @@ class TaxonomyListView(HSDSListView):
     def represent(self, infos, parsed):
         return [mapping.taxonomy(info, self.request) for info in infos]
 
-    @extend_schema(operation_id="hsds_taxonomies_list", responses={200: list_response("HSDSTaxonomy")})
-    def get(self, request):
-        return super().get(request)
 
-
+@documented("hsds_taxonomy_terms_list", list_response("HSDSTaxonomyTerm"))
 class TaxonomyTermListView(HSDSListView):
     """Taxonomy terms: every theme and target group, in the requested language.
 
@@ -514,7 +495,3 @@ class TaxonomyTermListView(HSDSListView):
 
     def represent(self, terms, parsed):
         return [mapping.taxonomy_term(term, self.request) for term in terms]
-
-    @extend_schema(operation_id="hsds_taxonomy_terms_list", responses={200: list_response("HSDSTaxonomyTerm")})
-    def get(self, request):
-        return super().get(request)

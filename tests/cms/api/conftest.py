@@ -1,5 +1,8 @@
 """Helpers of the API tests: JSON of a response, names of listed records, a larger directory."""
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 import pytest
 
 from cms.demo.synthetic import generate_services
@@ -9,6 +12,14 @@ from tests.factories import OrganizationFactory, comune
 def results(response) -> list[dict]:
     assert response.status_code == 200, response.content
     return response.json()["results"]
+
+
+def queries_for(client, url, params) -> tuple[int, dict]:
+    """The SQL queries of one successful GET, and its JSON."""
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url, params)
+    assert response.status_code == 200, response.content
+    return len(context.captured_queries), response.json()
 
 
 def names(response) -> list[str]:

@@ -1,20 +1,12 @@
 """SQL queries per request do not grow with the page size: the same count for 1 and for 100 records."""
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 import pytest
 
 from cms.models import Location, Service
 
+from .conftest import queries_for
+
 pytestmark = pytest.mark.django_db
-
-
-def queries_for(client, url, params) -> tuple[int, dict]:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url, params)
-    assert response.status_code == 200, response.content
-    return len(context.captured_queries), response.json()
 
 
 # (endpoint, filters, SQL queries). Every list: the count, the ids of the page, the records. Services

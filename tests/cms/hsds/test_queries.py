@@ -1,20 +1,11 @@
 """HSDS lists take the same number of SQL queries for 1 and for 100 records, nested or not."""
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
-
 import pytest
 
 from cms.models import Organization, Service, ServiceAtLocation
+from tests.cms.api.conftest import queries_for as count
 
 pytestmark = pytest.mark.django_db
-
-
-def count(client, url, params) -> tuple[int, dict]:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url, params)
-    assert response.status_code == 200, response.content
-    return len(context.captured_queries), response.json()
 
 
 # The count and the page; nested services add their locations and the three taxonomies with
