@@ -44,13 +44,26 @@ def placements_of_services(language: str, to_attr: str = "public_placements") ->
     return Prefetch("service_at_locations", for_language(placements, language, {"location": Location}), to_attr)
 
 
-def placements_of_locations(language: str, to_attr: str = "public_placements") -> Prefetch:
-    """For locations: the listed public services offered there."""
-    placements = ServiceAtLocation.objects.filter(
-        service__live=True, service__organization__live=True, service__status__in=LISTED_SERVICE_STATUSES
-    )
-    placements = placements.select_related("service").order_by("service__name", "service_id")
-    return Prefetch("service_at_locations", for_language(placements, language, {"service": Service}), to_attr)
+def placements_of_locations(language: str, to_attr: str = "all_placements") -> Prefetch:
+    """For locations: every service offered there, to be narrowed by ``listed_placements``.
+
+    The query is driven by the location ids alone: filtering on the service's status in SQL makes
+    SQLite scan every service through the status index instead.
+    """
+    placements = ServiceAtLocation.objects.select_related("service__organization").order_by("id")
+    related = {"service": Service, "service__organization": Organization}
+    return Prefetch("service_at_locations", for_language(placements, language, related), to_attr)
+
+
+def listed_placements(placements) -> list[ServiceAtLocation]:
+    """The links to services the directory lists: published, of a published organisation, not inactive."""
+    return [
+        placement
+        for placement in placements
+        if placement.service.live
+        and placement.service.organization.live
+        and placement.service.status in LISTED_SERVICE_STATUSES
+    ]
 
 
 # --- Reading less: other languages' columns, taxonomy through link tables ------------------------

@@ -42,6 +42,7 @@ from .params import (
     target_group_param,
     theme_param,
 )
+from .translated import translated_value
 
 # --- Orderings -----------------------------------------------------------------------------------
 
@@ -346,6 +347,15 @@ class LocationViewSet(DirectoryViewSet):
         locations = selectors.public_locations().select_related("municipality__ambito", "organization")
         locations = selectors.for_language(locations, self.language, {"organization": Organization})
         return locations.prefetch_related(selectors.placements_of_locations(self.language))
+
+    def prepare(self, locations):
+        """The listed services of each location, by name in the response language, then id."""
+
+        def by_name(placement):
+            return str(translated_value(placement.service, "name", self.language)[0]), placement.service_id
+
+        for location in locations:
+            location.public_placements = sorted(selectors.listed_placements(location.all_placements), key=by_name)
 
     def modified_times(self, location):
         yield from record_times(location)
