@@ -87,7 +87,6 @@ class ServiceFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Service
-        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     name_it = factory.Sequence(lambda n: f"Servizio di prova {n}")
@@ -95,6 +94,13 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     cost = Service.Cost.FREE
     status = Service.Status.ACTIVE
     live = True
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # Themes, target groups and languages are ParentalManyToManyFields: modelcluster writes
+        # them to the database only when the service is saved again.
+        if create:
+            instance.save()
 
     @factory.post_generation
     def themes(self, create, extracted, **kwargs):

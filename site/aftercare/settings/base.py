@@ -244,3 +244,19 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
     },
 }
+
+# --- Headless API and HSDS (cms/api, cms/hsds) ------------------------------
+
+# Cache-Control of public reads: browsers and CDNs may reuse a response this many seconds, then
+# serve it stale while they revalidate it (with its ETag) for this many more.
+API_CACHE_MAX_AGE = env.int("API_CACHE_MAX_AGE", default=60)
+API_CACHE_STALE_WHILE_REVALIDATE = env.int("API_CACHE_STALE_WHILE_REVALIDATE", default=300)
+# The OpenAPI description covers public endpoints only (not the Wagtail admin's private JSON API).
+SPECTACULAR_SETTINGS["PREPROCESSING_HOOKS"] = ["cms.api.openapi.public_endpoints_only"]
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "cms.hsds.openapi.add_hsds_components",  # the HSDS 3.0 schemas, for the /hsds/ endpoints
+]
+# JSON APIs live outside i18n_patterns: their 404s must not be redirected to /it/… (see aftercare.middleware).
+UNPREFIXED_PATH_PREFIXES = ("/api/", "/hsds/")
+MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = "aftercare.middleware.LocaleMiddleware"
