@@ -1,4 +1,8 @@
-"""Wagtail admin for the directory and the geography (snippet view sets)."""
+"""Wagtail admin: the directory, the taxonomy, people and the geography (snippet view sets).
+
+The view sets of the directory live in cms/editing/viewsets.py; who may do what is decided by
+the permission policies of cms/permissions.py (registered in CmsConfig.ready()).
+"""
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
+from .editing.viewsets import DirectoryGroup, MembershipViewSet, TaxonomyGroup
 from .geography import move_municipality
 from .models import Ambito, Municipality
 
@@ -62,3 +67,7 @@ class GeographyGroup(SnippetViewSetGroup):
 
 
 register_snippet(GeographyGroup)
+
+register_snippet(DirectoryGroup)
+register_snippet(TaxonomyGroup)
+register_snippet(MembershipViewSet)

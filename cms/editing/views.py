@@ -1,0 +1,185 @@
+"""Snippet views of directory records that check the record, not only the model.
+
+Wagtail 8's generic edit, delete, publish, lock and workflow views ask the permission policy
+about the *model* ("may this user change services?"). Here every view that reaches one record
+also asks about *that record* ("may this user change this service, in Monza?") before doing
+anything, and answers 403 (Wagtail's "permission denied" redirect) when the answer is no.
+The listing and the chooser only offer the records the user may edit.
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from wagtail.permissions import policy_registry
+from wagtail.snippets.views import chooser as chooser_views
+from wagtail.snippets.views import snippets as snippet_views
+
+from ..permissions import records_in_scope, user_may_edit_record
+
+
+class RecordPermissionMixin:
+    """Checks ``record_permission`` on the records the view acts on, before dispatching.
+
+    ``record_permission = None`` checks only that the record lies in the user's scope, for views
+    whose action permission Wagtail decides otherwise (locking and workflow tasks, read-only pages).
+    """
+
+    record_permission = None
+
+    def get_records_to_check(self):
+        return [getattr(self, "object", None)]
+
+    def user_may_act_on(self, record) -> bool:
+        user = self.request.user
+        if self.record_permission is None:
+            return user_may_edit_record(user, record)
+        policy = policy_registry.get_by_type(self.model)
+        return policy.user_has_permission_for_instance(user, self.record_permission, record)
+
+    def dispatch(self, request, *args, **kwargs):
+        for record in self.get_records_to_check():
+            if record is not None and not self.user_may_act_on(record):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IndexView(snippet_views.IndexView):
+    """Lists only the records the user may edit."""
+
+    def get_base_queryset(self):
+        return records_in_scope(super().get_base_queryset(), self.request.user)
+
+
+class EditView(RecordPermissionMixin, snippet_views.EditView):
+    """Editing, saving drafts, publishing, submitting, reverting: the live record and the draft
+    being edited must both be in scope (a reviewer of the current workflow task may open it too)."""
+
+    record_permission = "change"
+
+    def get_records_to_check(self):
+        return [self.live_object, self.object]
+
+    def user_may_act_on(self, record) -> bool:
+        if super().user_may_act_on(record):
+            return True
+        task = self.current_workflow_task
+        return bool(task and task.user_can_access_editor(record, self.request.user))
+
+
+class CopyView(snippet_views.CopyView):
+    """Copying needs the right to change the original (and the copy is checked by the form)."""
+
+    def get_object(self, queryset=None):
+        original = super().get_object(queryset)
+        policy = policy_registry.get_by_type(self.model)
+        if not policy.user_has_permission_for_instance(self.request.user, "change", original):
+            raise PermissionDenied
+        return original
+
+
+class DeleteView(RecordPermissionMixin, snippet_views.DeleteView):
+    record_permission = "delete"
+
+
+class UnpublishView(RecordPermissionMixin, snippet_views.UnpublishView):
+    record_permission = "publish"
+
+
+class RevisionsUnscheduleView(RecordPermissionMixin, snippet_views.RevisionsUnscheduleView):
+    record_permission = "publish"
+
+
+class LockView(RecordPermissionMixin, snippet_views.LockView):
+    pass
+
+
+class UnlockView(RecordPermissionMixin, snippet_views.UnlockView):
+    pass
+
+
+class WorkflowActionView(RecordPermissionMixin, snippet_views.WorkflowActionView):
+    pass
+
+
+class CollectWorkflowActionDataView(RecordPermissionMixin, snippet_views.CollectWorkflowActionDataView):
+    pass
+
+
+class ConfirmWorkflowCancellationView(RecordPermissionMixin, snippet_views.ConfirmWorkflowCancellationView):
+    pass
+
+
+class WorkflowPreviewView(RecordPermissionMixin, snippet_views.WorkflowPreviewView):
+    pass
+
+
+class HistoryView(RecordPermissionMixin, snippet_views.HistoryView):
+    pass
+
+
+class UsageView(RecordPermissionMixin, snippet_views.UsageView):
+    pass
+
+
+class InspectView(RecordPermissionMixin, snippet_views.InspectView):
+    pass
+
+
+class PreviewOnEditView(RecordPermissionMixin, snippet_views.PreviewOnEditView):
+    pass
+
+
+class PreviewRevisionView(RecordPermissionMixin, snippet_views.PreviewRevisionView):
+    pass
+
+
+class RevisionsCompareView(RecordPermissionMixin, snippet_views.RevisionsCompareView):
+    pass
+
+
+class WorkflowHistoryView(RecordPermissionMixin, snippet_views.WorkflowHistoryView):
+    pass
+
+
+class WorkflowHistoryDetailView(RecordPermissionMixin, snippet_views.WorkflowHistoryDetailView):
+    pass
+
+
+class ScopedChooseView(chooser_views.ChooseView):
+    def get_object_list(self):
+        return records_in_scope(super().get_object_list(), self.request.user)
+
+
+class ScopedChooseResultsView(chooser_views.ChooseResultsView):
+    def get_object_list(self):
+        return records_in_scope(super().get_object_list(), self.request.user)
+
+
+class ScopedChooserViewSet(chooser_views.SnippetChooserViewSet):
+    """A chooser offering only the records the user may edit (used to attach locations to a service)."""
+
+    choose_view_class = ScopedChooseView
+    choose_results_view_class = ScopedChooseResultsView
+
+
+SCOPED_VIEW_CLASSES = {
+    "index_view_class": IndexView,
+    "edit_view_class": EditView,
+    "copy_view_class": CopyView,
+    "delete_view_class": DeleteView,
+    "unpublish_view_class": UnpublishView,
+    "revisions_unschedule_view_class": RevisionsUnscheduleView,
+    "lock_view_class": LockView,
+    "unlock_view_class": UnlockView,
+    "workflow_action_view_class": WorkflowActionView,
+    "collect_workflow_action_data_view_class": CollectWorkflowActionDataView,
+    "confirm_workflow_cancellation_view_class": ConfirmWorkflowCancellationView,
+    "workflow_preview_view_class": WorkflowPreviewView,
+    "history_view_class": HistoryView,
+    "usage_view_class": UsageView,
+    "inspect_view_class": InspectView,
+    "preview_on_edit_view_class": PreviewOnEditView,
+    "revisions_view_class": PreviewRevisionView,
+    "revisions_compare_view_class": RevisionsCompareView,
+    "workflow_history_view_class": WorkflowHistoryView,
+    "workflow_history_detail_view_class": WorkflowHistoryDetailView,
+}
