@@ -5,6 +5,9 @@ about the *model* ("may this user change services?"). Here every view that reach
 also asks about *that record* ("may this user change this service, in Monza?") before doing
 anything, and answers 403 (Wagtail's "permission denied" redirect) when the answer is no.
 The listing and the chooser only offer the records the user may edit.
+
+Views not replaced here already ask the policy about the record: copying (``CopyViewMixin``),
+previewing (``PreviewOnEdit``) and the bulk delete (``DeleteBulkAction.check_perm``).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -65,17 +68,6 @@ class EditView(RecordPermissionMixin, snippet_views.EditView):
         return bool(task and task.user_can_access_editor(record, self.request.user))
 
 
-class CopyView(snippet_views.CopyView):
-    """Copying needs the right to change the original (and the copy is checked by the form)."""
-
-    def get_object(self, queryset=None):
-        original = super().get_object(queryset)
-        policy = policy_registry.get_by_type(self.model)
-        if not policy.user_has_permission_for_instance(self.request.user, "change", original):
-            raise PermissionDenied
-        return original
-
-
 class DeleteView(RecordPermissionMixin, snippet_views.DeleteView):
     record_permission = "delete"
 
@@ -124,10 +116,6 @@ class InspectView(RecordPermissionMixin, snippet_views.InspectView):
     pass
 
 
-class PreviewOnEditView(RecordPermissionMixin, snippet_views.PreviewOnEditView):
-    pass
-
-
 class PreviewRevisionView(RecordPermissionMixin, snippet_views.PreviewRevisionView):
     pass
 
@@ -164,7 +152,6 @@ class ScopedChooserViewSet(chooser_views.SnippetChooserViewSet):
 SCOPED_VIEW_CLASSES = {
     "index_view_class": IndexView,
     "edit_view_class": EditView,
-    "copy_view_class": CopyView,
     "delete_view_class": DeleteView,
     "unpublish_view_class": UnpublishView,
     "revisions_unschedule_view_class": RevisionsUnscheduleView,
@@ -177,7 +164,6 @@ SCOPED_VIEW_CLASSES = {
     "history_view_class": HistoryView,
     "usage_view_class": UsageView,
     "inspect_view_class": InspectView,
-    "preview_on_edit_view_class": PreviewOnEditView,
     "revisions_view_class": PreviewRevisionView,
     "revisions_compare_view_class": RevisionsCompareView,
     "workflow_history_view_class": WorkflowHistoryView,
