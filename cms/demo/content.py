@@ -89,10 +89,9 @@ class DemoLoader:
         self.themes = {t.code: t for t in Theme.objects.all()}
         self.target_groups = {t.code: t for t in TargetGroup.objects.all()}
         self.spoken = {lang.code: lang for lang in SpokenLanguage.objects.all()}
-        self.existing = {
-            model: set(model.objects.filter(external_id__startswith=PREFIX).values_list("external_id", flat=True))
-            for model in (Organization, Location, Service)
-        }
+        self.existing_services = set(
+            Service.objects.filter(external_id__startswith=PREFIX).values_list("external_id", flat=True)
+        )
         self.organizations = {o.external_id: o for o in Organization.objects.filter(external_id__startswith=PREFIX)}
         self.locations = {loc.external_id: loc for loc in Location.objects.filter(external_id__startswith=PREFIX)}
         self.created = Counter()
@@ -166,7 +165,7 @@ class DemoLoader:
         comune = location.municipality
         org_key = organization.external_id.removeprefix(PREFIX + "org-")
         external_id = f"{PREFIX}svc-{org_key}-{comune.istat_code}--{template_key}"
-        if external_id in self.existing[Service]:
+        if external_id in self.existing_services:
             return
         names = {code: f"{name} – {comune.name}" for code, name in template["name"].items()}
         rng = self.rng(external_id)
@@ -189,7 +188,7 @@ class DemoLoader:
         service.languages_spoken.set([self.spoken[code] for code in dict.fromkeys(spoken) if code in self.spoken])
         service.service_at_locations.add(ServiceAtLocation(location=location))
         service = self._create(service)
-        self.existing[Service].add(external_id)
+        self.existing_services.add(external_id)
         self.services_by_template[template_key].append(service.pk)
         self.created["services"] += 1
 

@@ -69,16 +69,21 @@ class DirectoryViewSet(SnippetViewSet):
         super().__init__(*args, **kwargs)
 
 
+class RecordFilterSet(FilterSet):
+    """Filters every directory listing has: published or not, sample data or not."""
+
+    live = django_filters.BooleanFilter(label=_("Published"))
+    is_sample = django_filters.BooleanFilter(label=_("Sample data"))
+
+
 # --- Organisations -----------------------------------------------------------------------
 
 
-class OrganizationFilterSet(FilterSet):
+class OrganizationFilterSet(RecordFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Organization.Kind.choices)
     ambito = django_filters.ModelChoiceFilter(
         label=_("Ambito of the seat"), field_name="municipality__ambito", queryset=Ambito.objects.all()
     )
-    live = django_filters.BooleanFilter(label=_("Published"))
-    is_sample = django_filters.BooleanFilter(label=_("Sample data"))
 
     class Meta:
         model = Organization
@@ -142,13 +147,11 @@ class OrganizationViewSet(DirectoryViewSet):
 # --- Locations ---------------------------------------------------------------------------
 
 
-class LocationFilterSet(FilterSet):
+class LocationFilterSet(RecordFilterSet):
     ambito = django_filters.ModelChoiceFilter(
         label=_("Ambito"), field_name="municipality__ambito", queryset=Ambito.objects.all()
     )
     municipality = django_filters.ModelChoiceFilter(label=_("Comune"), queryset=Municipality.objects.all())
-    live = django_filters.BooleanFilter(label=_("Published"))
-    is_sample = django_filters.BooleanFilter(label=_("Sample data"))
 
     class Meta:
         model = Location
@@ -213,7 +216,7 @@ class ComuniColumn(Column):
         return ", ".join(names) or "—"
 
 
-class ServiceFilterSet(FilterSet):
+class ServiceFilterSet(RecordFilterSet):
     ambito = django_filters.ModelChoiceFilter(
         label=_("Ambito"),
         field_name="service_at_locations__location__municipality__ambito",
@@ -225,8 +228,6 @@ class ServiceFilterSet(FilterSet):
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Service.Status.choices)
     cost = django_filters.ChoiceFilter(label=_("Cost"), choices=Service.Cost.choices)
-    live = django_filters.BooleanFilter(label=_("Published"))
-    is_sample = django_filters.BooleanFilter(label=_("Sample data"))
 
     class Meta:
         model = Service

@@ -79,17 +79,20 @@ def network_editor(db):
     return make_editor("redazione-rete")
 
 
+def records_in(comune_name, organization_name):
+    """A published organisation with its seat in ``comune_name``, a location there and a service at it."""
+    place = comune(comune_name)
+    organization = OrganizationFactory(name=organization_name, municipality=place)
+    location = LocationFactory(organization=organization, municipality=place, name=f"Sportello {comune_name}")
+    service = ServiceFactory(organization=organization, name_it=f"Sportello casa {comune_name}", locations=[location])
+    return published({"organization": organization, "location": location, "service": service})
+
+
 @pytest.fixture
 def lecco_records(db):
-    organization = OrganizationFactory(name="Cooperativa del Lario", municipality=comune("Lecco"))
-    location = LocationFactory(organization=organization, municipality=comune("Lecco"), name="Sportello Lecco")
-    service = ServiceFactory(organization=organization, name_it="Sportello casa Lecco", locations=[location])
-    return published({"organization": organization, "location": location, "service": service})
+    return records_in("Lecco", "Cooperativa del Lario")
 
 
 @pytest.fixture
 def monza_records(db):
-    organization = OrganizationFactory(name="Associazione di Monza", municipality=comune("Monza"))
-    location = LocationFactory(organization=organization, municipality=comune("Monza"), name="Sportello Monza")
-    service = ServiceFactory(organization=organization, name_it="Sportello casa Monza", locations=[location])
-    return published({"organization": organization, "location": location, "service": service})
+    return records_in("Monza", "Associazione di Monza")
