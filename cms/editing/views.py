@@ -16,7 +16,7 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 
-from ..permissions import records_in_scope, user_may_edit_record
+from ..permissions import linkable_organizations, records_in_scope, user_may_edit_record
 
 
 class RecordPermissionMixin:
@@ -132,21 +132,31 @@ class WorkflowHistoryDetailView(RecordPermissionMixin, snippet_views.WorkflowHis
     pass
 
 
-class ScopedChooseView(chooser_views.ChooseView):
+class ScopedChooseViewMixin:
     def get_object_list(self):
-        return records_in_scope(super().get_object_list(), self.request.user)
-
-
-class ScopedChooseResultsView(chooser_views.ChooseResultsView):
-    def get_object_list(self):
-        return records_in_scope(super().get_object_list(), self.request.user)
+        return self.filter_choices(super().get_object_list(), self.request.user)
 
 
 class ScopedChooserViewSet(chooser_views.SnippetChooserViewSet):
     """A chooser offering only the records the user may edit (used to attach locations to a service)."""
 
-    choose_view_class = ScopedChooseView
-    choose_results_view_class = ScopedChooseResultsView
+    filter_choices = staticmethod(records_in_scope)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        attributes = {"filter_choices": staticmethod(self.filter_choices)}
+        self.choose_view_class = type("ChooseView", (ScopedChooseViewMixin, chooser_views.ChooseView), {**attributes})
+        self.choose_results_view_class = type(
+            "ChooseResultsView", (ScopedChooseViewMixin, chooser_views.ChooseResultsView), {**attributes}
+        )
+
+
+class OrganizationChooserViewSet(ScopedChooserViewSet):
+    """Organisations an editor may attach locations and services to: those of their ambiti and those that
+    declare they work there (consortia, network-wide associations). Linking does not widen anyone's scope:
+    a service's scope comes from its locations."""
+
+    filter_choices = staticmethod(linkable_organizations)
 
 
 SCOPED_VIEW_CLASSES = {

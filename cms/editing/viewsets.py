@@ -34,7 +34,7 @@ from ..models import (
 )
 from .forms import DirectoryRecordForm, LocationForm, OrganizationForm, TranslatedSnippetForm
 from .panels import source_panels, translation_panels
-from .views import SCOPED_VIEW_CLASSES, ScopedChooserViewSet
+from .views import SCOPED_VIEW_CLASSES, OrganizationChooserViewSet, ScopedChooserViewSet
 
 SCOPE_HELP = _(
     "You see and edit the records of the comuni of your ambito; editors without an ambito see the "
@@ -92,6 +92,7 @@ class OrganizationFilterSet(RecordFilterSet):
 
 class OrganizationViewSet(DirectoryViewSet):
     model = Organization
+    chooser_viewset_class = OrganizationChooserViewSet
     icon = "group"
     menu_label = _("Organisations")
     filterset_class = OrganizationFilterSet

@@ -5,7 +5,7 @@ from django.urls import reverse
 import pytest
 
 from cms.models import Location, Organization, Service, ServiceAtLocation
-from tests.factories import LocationFactory, ServiceFactory, comune
+from tests.factories import LocationFactory, ServiceFactory, ambito, comune
 
 from .conftest import assert_denied, client_for, make_editor, snippet_url
 from .form_data import location_data, organization_data, service_data
@@ -226,3 +226,14 @@ def test_a_superuser_edits_everything(monza_records):
     client = client_for(root)
     for record in monza_records.values():
         assert client.get(snippet_url(record, "edit")).status_code == 200
+
+
+def test_the_organisation_chooser_offers_those_working_in_the_ambito(lecco_moderator, lecco_records, monza_records):
+    consortium = monza_records["organization"]
+    url = reverse("wagtailsnippetchoosers_cms_organization:choose")
+    html = client_for(lecco_moderator).get(url).json()["html"]
+    assert "Cooperativa del Lario" in html and consortium.name not in html
+    consortium.ambiti.add(ambito("Lecco"))  # a consortium that declares it works in the ambito of Lecco
+    consortium.save()
+    html = client_for(lecco_moderator).get(url).json()["html"]
+    assert consortium.name in html
