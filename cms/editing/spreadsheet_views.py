@@ -1,6 +1,7 @@
 """Directory › Import and export: upload a spreadsheet, see every problem, confirm; download the directory."""
 
 import uuid
+from datetime import timedelta
 from pathlib import PurePath
 
 from django import forms
@@ -25,6 +26,7 @@ from ..spreadsheet.columns import REQUIRED_COLUMNS, all_columns
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SESSION_KEY = "cms_directory_import"
+# Between the check and the confirmation the file waits in the default storage under an unguessable name.
 STORAGE_DIRECTORY = "directory-imports"
 
 
@@ -95,6 +97,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
         )
         if result.ok:
             _forget_pending(self.request)
+            _remove_abandoned_uploads()
             suffix = PurePath(upload.name).suffix.lower()
             stored = default_storage.save(f"{STORAGE_DIRECTORY}/{uuid.uuid4().hex}{suffix}", ContentFile(data))
             self.request.session[SESSION_KEY] = {
@@ -159,6 +162,21 @@ def _forget_pending(request):
     pending = request.session.pop(SESSION_KEY, None)
     if pending and default_storage.exists(pending["path"]):
         default_storage.delete(pending["path"])
+
+
+def _remove_abandoned_uploads(max_age=timedelta(days=1)):
+    """Checked files never confirmed (the editor went away) are deleted after a day."""
+    try:
+        _folders, files = default_storage.listdir(STORAGE_DIRECTORY)
+    except (FileNotFoundError, NotImplementedError):
+        return
+    for name in files:
+        path = f"{STORAGE_DIRECTORY}/{name}"
+        try:
+            if timezone.now() - default_storage.get_modified_time(path) > max_age:
+                default_storage.delete(path)
+        except (FileNotFoundError, NotImplementedError):
+            continue
 
 
 class ExportView(View):
