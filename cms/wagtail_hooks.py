@@ -1,12 +1,21 @@
-"""Wagtail admin for the directory and the geography (snippet view sets)."""
+"""Wagtail admin: the directory, the taxonomy, people and the geography (snippet view sets).
+
+The view sets of the directory live in cms/editing/viewsets.py; who may do what is decided by
+the permission policies of cms/permissions.py (registered in CmsConfig.ready()).
+"""
 
 from django.db import transaction
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
+from .editing import reports, spreadsheet_views
+from .editing.viewsets import DirectoryGroup, MembershipViewSet, TaxonomyGroup
 from .geography import move_municipality
 from .models import Ambito, Municipality
 
@@ -62,3 +71,60 @@ class GeographyGroup(SnippetViewSetGroup):
 
 
 register_snippet(GeographyGroup)
+
+register_snippet(DirectoryGroup)
+register_snippet(TaxonomyGroup)
+register_snippet(MembershipViewSet)
+
+
+# --- Reports, import and export ------------------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_directory_admin_urls():
+    return [
+        path("reports/translations/", reports.TranslationReportView.as_view(), name="cms_translation_report"),
+        path(
+            "reports/translations/<str:language>/<slug:kind>/",
+            reports.MissingTranslationsView.as_view(),
+            name="cms_translation_report_missing",
+        ),
+        path("directory/import/", spreadsheet_views.ImportView.as_view(), name="cms_directory_import"),
+        path(
+            "directory/import/confirm/",
+            spreadsheet_views.ConfirmImportView.as_view(),
+            name="cms_directory_import_confirm",
+        ),
+        path("directory/export/", spreadsheet_views.ExportView.as_view(), name="cms_directory_export"),
+    ]
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, test, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.test = test
+
+    def is_shown(self, request):
+        return self.test(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_translation_report_menu_item():
+    return PermissionMenuItem(
+        _("Translations"),
+        reverse("cms_translation_report"),
+        icon_name="globe",
+        order=700,
+        test=reports.user_can_see_translation_report,
+    )
+
+
+@hooks.register("register_directory_menu_item")
+def register_import_menu_item():
+    return PermissionMenuItem(
+        _("Import and export"),
+        reverse("cms_directory_import"),
+        icon_name="table",
+        order=900,
+        test=spreadsheet_views.user_can_import,
+    )

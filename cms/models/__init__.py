@@ -3,9 +3,11 @@ from .geography import Ambito, Municipality, MunicipalityAmbitoChange
 from .pages import GuidelineIndexPage, GuidelinePage, HomePage
 from .people import Membership, Role
 from .taxonomy import SpokenLanguage, TargetGroup, Theme
+from .workflow import AmbitoGroupApprovalTask
 
 __all__ = [
     "Ambito",
+    "AmbitoGroupApprovalTask",
     "GuidelineIndexPage",
     "GuidelinePage",
     "HomePage",

@@ -1,5 +1,6 @@
 """Pages: the home page, the guidelines index and the guidelines (intervention models)."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -9,9 +10,11 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import GuidelineStreamBlock
+from ..editing.forms import TranslatedPageForm
 
 
 class HomePage(Page):
+    base_form_class = TranslatedPageForm
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -25,6 +28,7 @@ class HomePage(Page):
 
 
 class GuidelineIndexPage(Page):
+    base_form_class = TranslatedPageForm
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
@@ -38,6 +42,8 @@ class GuidelineIndexPage(Page):
 
 class GuidelinePage(Page):
     """A guideline (Linea guida) with its intervention models."""
+
+    base_form_class = TranslatedPageForm
 
     intro = RichTextField(
         _("introduction"),
@@ -58,7 +64,15 @@ class GuidelinePage(Page):
         *Page.content_panels,
         FieldPanel("intro"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("themes"), FieldPanel("services")], heading=_("Links")),
+        MultiFieldPanel(
+            [FieldPanel("themes", widget=forms.CheckboxSelectMultiple), FieldPanel("services")],
+            heading=_("Links"),
+            help_text=_(
+                "The themes this guideline belongs to, and the services of the directory that put it into "
+                "practice: readers of the guideline find them listed, and the search shows the guideline "
+                "beside them."
+            ),
+        ),
     ]
     api_fields = [APIField("intro"), APIField("body"), APIField("themes"), APIField("services")]
     parent_page_types = ["cms.GuidelineIndexPage"]

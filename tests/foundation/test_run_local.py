@@ -41,7 +41,8 @@ def test_run_local_serves_the_site_and_a_stop_signal_stops_everything(tmp_path, 
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        # Migrations, the demo content (a few hundred records) and the search index come first.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
                 if fetch(f"{base}/healthz") == 200:
@@ -49,7 +50,7 @@ def test_run_local_serves_the_site_and_a_stop_signal_stops_everything(tmp_path, 
             except (urllib.error.URLError, OSError):
                 time.sleep(0.5)
         else:
-            raise AssertionError("the site did not answer within a minute:\n" + log.read_text())
+            raise AssertionError("the site did not answer within three minutes:\n" + log.read_text())
 
         assert fetch(f"{base}/readyz") == 200
         assert fetch(f"{base}/it/") == 200

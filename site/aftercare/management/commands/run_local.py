@@ -20,10 +20,10 @@ from aftercare.local_admin import LOCAL_ADMIN_USERNAME, ensure_local_admin
 from search.client import reset_client
 from search.engine import EngineError, start_engine
 
-# Commands that prepare content, run in this order when the app that owns them is installed.
+# Commands that prepare content, run in this order (both idempotent).
 SETUP_COMMANDS = [
     ("bootstrap_site", []),
-    ("load_demo_content", []),  # added by the directory issue
+    ("load_demo_content", []),
 ]
 
 
@@ -39,11 +39,10 @@ class Command(BaseCommand):
             raise CommandError("run_local starts its own search engine; unset SEARCH_ENGINE_KIND or set it to osmem.")
         self.stdout.write("Migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
-        available = get_commands()
         for name, arguments in SETUP_COMMANDS:
-            if name in available:
-                self.stdout.write(f"Running {name}…")
-                call_command(name, *arguments)
+            self.stdout.write(f"Running {name}…")
+            call_command(name, *arguments)
+        available = get_commands()
 
         try:
             engine = start_engine()

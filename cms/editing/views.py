@@ -1,0 +1,181 @@
+"""Snippet views of directory records that check the record, not only the model.
+
+Wagtail 8's generic edit, delete, publish, lock and workflow views ask the permission policy
+about the *model* ("may this user change services?"). Here every view that reaches one record
+also asks about *that record* ("may this user change this service, in Monza?") before doing
+anything, and answers 403 (Wagtail's "permission denied" redirect) when the answer is no.
+The listing and the chooser only offer the records the user may edit.
+
+Views not replaced here already ask the policy about the record: copying (``CopyViewMixin``),
+previewing (``PreviewOnEdit``) and the bulk delete (``DeleteBulkAction.check_perm``).
+"""
+
+from django.core.exceptions import PermissionDenied
+
+from wagtail.permissions import policy_registry
+from wagtail.snippets.views import chooser as chooser_views
+from wagtail.snippets.views import snippets as snippet_views
+
+from ..permissions import linkable_organizations, records_in_scope, user_may_edit_record
+
+
+class RecordPermissionMixin:
+    """Checks ``record_permission`` on the records the view acts on, before dispatching.
+
+    ``record_permission = None`` checks only that the record lies in the user's scope, for views
+    whose action permission Wagtail decides otherwise (locking and workflow tasks, read-only pages).
+    """
+
+    record_permission = None
+
+    def get_records_to_check(self):
+        return [getattr(self, "object", None)]
+
+    def user_may_act_on(self, record) -> bool:
+        user = self.request.user
+        if self.record_permission is None:
+            return user_may_edit_record(user, record)
+        policy = policy_registry.get_by_type(self.model)
+        return policy.user_has_permission_for_instance(user, self.record_permission, record)
+
+    def dispatch(self, request, *args, **kwargs):
+        for record in self.get_records_to_check():
+            if record is not None and not self.user_may_act_on(record):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class IndexView(snippet_views.IndexView):
+    """Lists only the records the user may edit."""
+
+    def get_base_queryset(self):
+        return records_in_scope(super().get_base_queryset(), self.request.user)
+
+
+class EditView(RecordPermissionMixin, snippet_views.EditView):
+    """Editing, saving drafts, publishing, submitting, reverting: the live record and the draft
+    being edited must both be in scope (a reviewer of the current workflow task may open it too)."""
+
+    record_permission = "change"
+
+    def get_records_to_check(self):
+        return [self.live_object, self.object]
+
+    def user_may_act_on(self, record) -> bool:
+        if super().user_may_act_on(record):
+            return True
+        task = self.current_workflow_task
+        return bool(task and task.user_can_access_editor(record, self.request.user))
+
+
+class DeleteView(RecordPermissionMixin, snippet_views.DeleteView):
+    record_permission = "delete"
+
+
+class UnpublishView(RecordPermissionMixin, snippet_views.UnpublishView):
+    record_permission = "publish"
+
+
+class RevisionsUnscheduleView(RecordPermissionMixin, snippet_views.RevisionsUnscheduleView):
+    record_permission = "publish"
+
+
+class LockView(RecordPermissionMixin, snippet_views.LockView):
+    pass
+
+
+class UnlockView(RecordPermissionMixin, snippet_views.UnlockView):
+    pass
+
+
+class WorkflowActionView(RecordPermissionMixin, snippet_views.WorkflowActionView):
+    pass
+
+
+class CollectWorkflowActionDataView(RecordPermissionMixin, snippet_views.CollectWorkflowActionDataView):
+    pass
+
+
+class ConfirmWorkflowCancellationView(RecordPermissionMixin, snippet_views.ConfirmWorkflowCancellationView):
+    pass
+
+
+class WorkflowPreviewView(RecordPermissionMixin, snippet_views.WorkflowPreviewView):
+    pass
+
+
+class HistoryView(RecordPermissionMixin, snippet_views.HistoryView):
+    pass
+
+
+class UsageView(RecordPermissionMixin, snippet_views.UsageView):
+    pass
+
+
+class InspectView(RecordPermissionMixin, snippet_views.InspectView):
+    pass
+
+
+class PreviewRevisionView(RecordPermissionMixin, snippet_views.PreviewRevisionView):
+    pass
+
+
+class RevisionsCompareView(RecordPermissionMixin, snippet_views.RevisionsCompareView):
+    pass
+
+
+class WorkflowHistoryView(RecordPermissionMixin, snippet_views.WorkflowHistoryView):
+    pass
+
+
+class WorkflowHistoryDetailView(RecordPermissionMixin, snippet_views.WorkflowHistoryDetailView):
+    pass
+
+
+class ScopedChooseViewMixin:
+    def get_object_list(self):
+        return self.filter_choices(super().get_object_list(), self.request.user)
+
+
+class ScopedChooserViewSet(chooser_views.SnippetChooserViewSet):
+    """A chooser offering only the records the user may edit (used to attach locations to a service)."""
+
+    filter_choices = staticmethod(records_in_scope)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        attributes = {"filter_choices": staticmethod(self.filter_choices)}
+        self.choose_view_class = type("ChooseView", (ScopedChooseViewMixin, chooser_views.ChooseView), {**attributes})
+        self.choose_results_view_class = type(
+            "ChooseResultsView", (ScopedChooseViewMixin, chooser_views.ChooseResultsView), {**attributes}
+        )
+
+
+class OrganizationChooserViewSet(ScopedChooserViewSet):
+    """Organisations an editor may attach locations and services to: those of their ambiti and those that
+    declare they work there (consortia, network-wide associations). Linking does not widen anyone's scope:
+    a service's scope comes from its locations."""
+
+    filter_choices = staticmethod(linkable_organizations)
+
+
+SCOPED_VIEW_CLASSES = {
+    "index_view_class": IndexView,
+    "edit_view_class": EditView,
+    "delete_view_class": DeleteView,
+    "unpublish_view_class": UnpublishView,
+    "revisions_unschedule_view_class": RevisionsUnscheduleView,
+    "lock_view_class": LockView,
+    "unlock_view_class": UnlockView,
+    "workflow_action_view_class": WorkflowActionView,
+    "collect_workflow_action_data_view_class": CollectWorkflowActionDataView,
+    "confirm_workflow_cancellation_view_class": ConfirmWorkflowCancellationView,
+    "workflow_preview_view_class": WorkflowPreviewView,
+    "history_view_class": HistoryView,
+    "usage_view_class": UsageView,
+    "inspect_view_class": InspectView,
+    "revisions_view_class": PreviewRevisionView,
+    "revisions_compare_view_class": RevisionsCompareView,
+    "workflow_history_view_class": WorkflowHistoryView,
+    "workflow_history_detail_view_class": WorkflowHistoryDetailView,
+}
