@@ -14,9 +14,7 @@ def create_evaluation_group(sender, using="default", **kwargs):
 
     create_permissions(sender, verbosity=0, using=using)  # this app's permissions may not exist yet
     permission = (
-        Permission.objects.using(using)
-        .filter(content_type__app_label="referrals", codename="view_reports")
-        .first()
+        Permission.objects.using(using).filter(content_type__app_label="referrals", codename="view_reports").first()
     )
     if permission is None:
         return

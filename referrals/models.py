@@ -115,7 +115,12 @@ class Beneficiary(OfficeMixin):
 
     code = models.CharField(_("code"), max_length=20, unique=True, default=new_beneficiary_code, editable=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     erased_at = models.DateTimeField(
@@ -178,7 +183,12 @@ class Consent(models.Model):
     created_at = models.DateTimeField(_("recorded"), default=timezone.now)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     revocation_reason = models.TextField(_("reason for the revocation"), blank=True)
 
@@ -326,7 +336,9 @@ class ReferralNote(models.Model):
 
     referral = models.ForeignKey(ReferralProcess, on_delete=models.CASCADE, related_name="notes")
     task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(_("written"), default=timezone.now)
     text = models.TextField(_("note"), max_length=2000)
 
@@ -358,7 +370,12 @@ class EmergencyCallProcess(ValidatedProcess, Process):
         "cms.Organization", verbose_name=_("organisations called"), related_name="+", blank=True
     )
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     taken_by_organization = models.ForeignKey(
         "cms.Organization",
@@ -460,7 +477,9 @@ class AuditEvent(models.Model):
 class PersonalDataAccess(models.Model):
     """Who read which beneficiary's personal data, when, and what kind."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(default=timezone.now, db_index=True)
     beneficiary = models.ForeignKey(Beneficiary, on_delete=models.CASCADE, related_name="access_log")
     referral = models.ForeignKey(ReferralProcess, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

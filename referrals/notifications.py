@@ -72,12 +72,15 @@ MESSAGES = {
     Event.SUBMITTED: _("A social worker submitted a referral in your ambito. Approve it, return it or reject it."),
     Event.RETURNED: _("The network manager needs more information. Complete the referral and submit it again."),
     Event.REJECTED: _("The network manager rejected the referral. The reason is in its history."),
-    Event.FORWARDED: _("The referral was approved for your organisation. Accept it, decline it or put it on the "
-                       "waiting list."),
+    Event.FORWARDED: _(
+        "The referral was approved for your organisation. Accept it, decline it or put it on the waiting list."
+    ),
     Event.WAITING_LISTED: _("The organisation put the referral on its waiting list."),
     Event.DECLINED: _("The organisation declined the referral. Redirect it to another service or cancel it."),
-    Event.NO_RESPONSE: _("The organisation did not answer within the time limit. Redirect the referral (to the same "
-                         "or another service) or cancel it."),
+    Event.NO_RESPONSE: _(
+        "The organisation did not answer within the time limit. Redirect the referral (to the same "
+        "or another service) or cancel it."
+    ),
     Event.TASK_OPEN: _("A task is waiting in your organisation's queue. Open it to accept it."),
     Event.TASK_ASSIGNED: _("Your coordinator assigned a task to you. Open it to see what is needed."),
     Event.OUTCOME_RECORDED: _("The volunteer recorded the outcome. Review it and close the referral."),
@@ -95,9 +98,7 @@ MESSAGES = {
 
 
 def _members(role: str, **scope) -> set[int]:
-    return set(
-        Membership.objects.filter(role=role, user__is_active=True, **scope).values_list("user_id", flat=True)
-    )
+    return set(Membership.objects.filter(role=role, user__is_active=True, **scope).values_list("user_id", flat=True))
 
 
 def _office_workers(referral) -> set[int]:

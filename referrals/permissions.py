@@ -65,7 +65,9 @@ class Scope:
             return cached
         sets = {role: set() for role in Role.values}
         office_ambiti, office_municipalities = set(), set()
-        rows = Membership.objects.filter(user=user).values_list("role", "ambito_id", "municipality_id", "organization_id")
+        rows = Membership.objects.filter(user=user).values_list(
+            "role", "ambito_id", "municipality_id", "organization_id"
+        )
         for role, ambito_id, municipality_id, organization_id in rows:
             if role == Role.SOCIAL_WORKER:
                 if municipality_id:
@@ -180,7 +182,9 @@ class Scope:
             views.add(View.MANAGER)
         if self.is_organisation_of(referral):
             consent = referral.consent
-            has_consent = consent is not None and consent.is_active and consent.organization_id == referral.organization_id
+            has_consent = (
+                consent is not None and consent.is_active and consent.organization_id == referral.organization_id
+            )
             views.add(View.ORGANISATION if has_consent else View.ORGANISATION_NO_CONSENT)
         return views
 
@@ -201,6 +205,17 @@ class Scope:
             called = {organization.pk for organization in process.organizations.all()}
             return bool(called & self.coordinated_organizations)
         return False
+
+    def can_see_task(self, task, referral: ReferralProcess) -> bool:
+        """Volunteer tasks: coordinators of the organisation see them all; a volunteer sees the open tasks
+        of the queue and the task they are working on, and nothing once it is done (data minimisation)."""
+        if self.is_actor(Actor.COORDINATOR, referral):
+            return True
+        if referral.organization_id not in self.volunteer_organizations or referral.forwarded_at is None:
+            return False
+        if task.status == "NEW":
+            return True
+        return task.status == "ASSIGNED" and task.owner_id == self.user_id
 
     def must_be(self, *roles: str) -> None:
         """Raises PermissionDenied unless this person holds one of ``roles`` somewhere."""

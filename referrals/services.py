@@ -34,6 +34,7 @@ from .models import (
     Consent,
     EmergencyCallProcess,
     EmergencyCallState,
+    NotificationPreference,
     Outcome,
     ReferralNote,
     ReferralProcess,
@@ -293,8 +294,9 @@ def referral_update(*, user, referral: ReferralProcess, personal_data: dict | No
                     setattr(data, name, (personal_data[name] or "").strip())
             data.full_clean()
             data.save()
-        audit.record(action=Action.UPDATED, actor=user, referral=referral, from_state=referral.state,
-                     to_state=referral.state)
+        audit.record(
+            action=Action.UPDATED, actor=user, referral=referral, from_state=referral.state, to_state=referral.state
+        )
     return referral
 
 
@@ -305,8 +307,10 @@ def referral_submit(*, user, referral: ReferralProcess) -> ReferralProcess:
         consent = _active_consent(referral.beneficiary_id, referral.organization_id)
         if consent is None:
             raise ValidationError(
-                {"consent": _("Record the beneficiary's consent for %(organisation)s before submitting.")
-                 % {"organisation": referral.organization.name}}
+                {
+                    "consent": _("Record the beneficiary's consent for %(organisation)s before submitting.")
+                    % {"organisation": referral.organization.name}
+                }
             )
         referral.consent = consent
         referral.state = State.SUBMITTED
@@ -411,8 +415,13 @@ def referral_redirect(*, user, referral: ReferralProcess, service: Service, reas
         consent = _active_consent(referral.beneficiary_id, service.organization_id)
         if consent is None:
             raise ValidationError(
-                {"service": _("The beneficiary has no active consent for %(organisation)s: ask the social worker "
-                              "to record it first.") % {"organisation": service.organization.name}}
+                {
+                    "service": _(
+                        "The beneficiary has no active consent for %(organisation)s: ask the social worker "
+                        "to record it first."
+                    )
+                    % {"organisation": service.organization.name}
+                }
             )
         referral.service, referral.organization, referral.consent = service, service.organization, consent
         referral.state = State.APPROVED
@@ -496,7 +505,9 @@ def task_assign(*, user, task: Task, volunteer) -> Task:
         if not scope.is_actor(Actor.COORDINATOR, referral):
             raise PermissionDenied(NOT_YOUR_ROLE)
         if not Membership.objects.filter(
-            user=volunteer, user__is_active=True, role__in=[Role.VOLUNTEER, Role.COORDINATOR],
+            user=volunteer,
+            user__is_active=True,
+            role__in=[Role.VOLUNTEER, Role.COORDINATOR],
             organization_id=referral.organization_id,
         ).exists():
             raise ValidationError({"volunteer": _("Choose a volunteer of your organisation.")})
@@ -529,8 +540,9 @@ def task_hand_back(*, user, task: Task, reason: str) -> Task:
         referral.state = State.ACCEPTED
         referral.save(update_fields=["state", "updated_at"])
 
-    return _task_action(user=user, task=task, work=work, action=Action.HANDED_BACK, reason=reason,
-                        events=[Event.TASK_OPEN])
+    return _task_action(
+        user=user, task=task, work=work, action=Action.HANDED_BACK, reason=reason, events=[Event.TASK_OPEN]
+    )
 
 
 def _must_own(task: Task, user) -> None:
@@ -572,8 +584,9 @@ def task_record_outcome(*, user, task: Task, outcome: str, note: str) -> Task:
         referral.save()
         activation.execute()
 
-    return _task_action(user=user, task=task, work=work, action=Action.OUTCOME_RECORDED,
-                        events=[Event.OUTCOME_RECORDED])
+    return _task_action(
+        user=user, task=task, work=work, action=Action.OUTCOME_RECORDED, events=[Event.OUTCOME_RECORDED]
+    )
 
 
 # --- close and cancel -----------------------------------------------------------
@@ -607,8 +620,9 @@ def _cancel(*, user, referral: ReferralProcess, reason: str, action: str = Actio
     ReferralFlow.instance.cancel(referral)
     _end(referral, State.CANCELLED)
     referral.save()
-    audit.record(action=action, actor=user, referral=referral, from_state=from_state, to_state=State.CANCELLED,
-                 reason=reason)
+    audit.record(
+        action=action, actor=user, referral=referral, from_state=from_state, to_state=State.CANCELLED, reason=reason
+    )
     notify(Event.CANCELLED, referral=referral, actor=user)
     return referral
 
@@ -639,7 +653,12 @@ def _own_beneficiary(user, beneficiary: Beneficiary) -> Scope:
 
 
 def consent_record(
-    *, user, beneficiary: Beneficiary, organization: Organization, given_on: date, method: str,
+    *,
+    user,
+    beneficiary: Beneficiary,
+    organization: Organization,
+    given_on: date,
+    method: str,
     document_reference: str = "",
 ) -> Consent:
     """The social worker records the beneficiary's consent to share their data with ``organization``."""
@@ -659,8 +678,12 @@ def consent_record(
         )
         consent.full_clean()
         consent.save()
-        audit.record(action=Action.CONSENT_RECORDED, actor=user, beneficiary=beneficiary,
-                     reason=f"organisation={organization.pk}")
+        audit.record(
+            action=Action.CONSENT_RECORDED,
+            actor=user,
+            beneficiary=beneficiary,
+            reason=f"organisation={organization.pk}",
+        )
     return consent
 
 
@@ -762,8 +785,14 @@ def emergency_call_accept(*, user, call: EmergencyCallProcess, organization: Org
         call.taken_by, call.taken_by_organization_id, call.taken_at = user, organization_id, timezone.now()
         call.save()
         activation.execute()
-        audit.record(action=Action.CALL_TAKEN, actor=user, emergency_call=call, from_state=EmergencyCallState.OPEN,
-                     to_state=EmergencyCallState.TAKEN, task=task)
+        audit.record(
+            action=Action.CALL_TAKEN,
+            actor=user,
+            emergency_call=call,
+            from_state=EmergencyCallState.OPEN,
+            to_state=EmergencyCallState.TAKEN,
+            task=task,
+        )
         notify(Event.CALL_TAKEN, call=call, actor=user)
     return call
 
@@ -782,8 +811,21 @@ def emergency_call_cancel(*, user, call: EmergencyCallProcess, reason: str) -> E
         EmergencyCallFlow.instance.cancel(call)
         call.state, call.cancel_reason = EmergencyCallState.CANCELLED, reason
         call.save()
-        audit.record(action=Action.CALL_CANCELLED, actor=user, emergency_call=call, from_state=EmergencyCallState.OPEN,
-                     to_state=EmergencyCallState.CANCELLED, reason=reason)
+        audit.record(
+            action=Action.CALL_CANCELLED,
+            actor=user,
+            emergency_call=call,
+            from_state=EmergencyCallState.OPEN,
+            to_state=EmergencyCallState.CANCELLED,
+            reason=reason,
+        )
         notify(Event.CALL_CANCELLED, call=call, actor=user)
     return call
 
+
+def preferences_set(*, user, daily_digest: bool) -> NotificationPreference:
+    """A person chooses one e-mail per new task, or a daily digest."""
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"daily_digest": bool(daily_digest)}
+    )
+    return preference

@@ -27,9 +27,12 @@ def world(db):
     org_a.ambiti.set([lecco])
     org_b = OrganizationFactory(name="Mani Tese Brianza", slug="mani-tese", municipality=comune("Monza"))
     org_b.ambiti.set([monza])
-    service_a = ServiceFactory(organization=org_a, name_it="Accoglienza abitativa", themes=["housing"],
-                               comuni=["Lecco"])
-    service_a2 = ServiceFactory(organization=org_a, name_it="Sportello lavoro", themes=["employment-training"], comuni=["Lecco"])
+    service_a = ServiceFactory(
+        organization=org_a, name_it="Accoglienza abitativa", themes=["housing"], comuni=["Lecco"]
+    )
+    service_a2 = ServiceFactory(
+        organization=org_a, name_it="Sportello lavoro", themes=["employment-training"], comuni=["Lecco"]
+    )
     service_b = ServiceFactory(organization=org_b, name_it="Casa solidale", themes=["housing"], comuni=["Monza"])
     users = SimpleNamespace(
         social_worker=member("sw", Role.SOCIAL_WORKER, municipality=comune("Lecco")),
@@ -48,8 +51,14 @@ def world(db):
     )
     users.evaluator.groups.add(Group.objects.get(name=EVALUATION_GROUP))
     return SimpleNamespace(
-        lecco=lecco, monza=monza, org_a=org_a, org_b=org_b,
-        service_a=service_a, service_a2=service_a2, service_b=service_b, users=users,
+        lecco=lecco,
+        monza=monza,
+        org_a=org_a,
+        org_b=org_b,
+        service_a=service_a,
+        service_a2=service_a2,
+        service_b=service_b,
+        users=users,
     )
 
 
@@ -67,8 +76,12 @@ def api(world):
 
 
 START_PAYLOAD = {
-    "beneficiary": {"first_name": "Olena", "last_name": "Kovalenko", "phone": "+39 333 1234567",
-                    "email": "olena@example.org"},
+    "beneficiary": {
+        "first_name": "Olena",
+        "last_name": "Kovalenko",
+        "phone": "+39 333 1234567",
+        "email": "olena@example.org",
+    },
     "theme": "housing",
     "need": "Cerca una sistemazione temporanea per sé e due figli.",
     "case_notes": "Nota riservata: situazione familiare difficile.",
@@ -81,3 +94,50 @@ START_PAYLOAD = {
 
 def consent_payload():
     return {"given_on": datetime.date.today().isoformat(), "method": "signed_form", "document_reference": "PG 1/2025"}
+
+
+def start_payload(world, **overrides):
+    payload = {**START_PAYLOAD, "service": world.service_a.pk, "consent": consent_payload(), "submit": True}
+    payload.update(overrides)
+    return payload
+
+
+def volunteer_task_id(referral_id):
+    from viewflow.workflow.models import Task
+
+    from referrals.flows import ReferralFlow
+
+    return Task.objects.filter(process_id=referral_id, flow_task=ReferralFlow.volunteer_task).latest("pk").pk
+
+
+STEPS = ("draft", "submitted", "approved", "accepted", "in_progress", "outcome_recorded", "closed")
+
+
+@pytest.fixture
+def walk(world, api):
+    """``walk("accepted")`` → the id of a new referral (of the Lecco social worker, to organisation A) in that state,
+    driven through the JSON API by one user per role."""
+
+    def go(until: str, **overrides) -> int:
+        response = api("social_worker").post(
+            "/api/referrals/", start_payload(world, submit=until != "draft", **overrides), format="json"
+        )
+        assert response.status_code == 201, response.json()
+        pk = response.json()["id"]
+        calls = [
+            ("approved", "network_manager", f"/api/referrals/{pk}/triage/", {"decision": "approve"}),
+            ("accepted", "coordinator", f"/api/referrals/{pk}/review/", {"decision": "accept"}),
+            ("in_progress", "volunteer", "task:claim", {}),
+            ("outcome_recorded", "volunteer", "task:outcome", {"outcome": "help_received", "note": "Trovata casa."}),
+            ("closed", "social_worker", f"/api/referrals/{pk}/close/", {"result": "completed"}),
+        ]
+        for state, role, url, body in calls:
+            if STEPS.index(state) > STEPS.index(until):
+                break
+            if url.startswith("task:"):
+                url = f"/api/referrals/tasks/{volunteer_task_id(pk)}/{url[5:]}/"
+            response = api(role).post(url, body, format="json")
+            assert response.status_code == 200, (url, response.json())
+        return pk
+
+    return go
