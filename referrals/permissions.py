@@ -4,7 +4,7 @@ Viewflow checks the state of a task, never who asks: every check of a person aga
 referral lives here, and the flow nodes, services, selectors, API and pages all call it.
 
 - social worker: referrals started in their office (an ambito office or a comune office);
-- network manager: referrals of their ambiti;
+- network manager: referrals of their ambiti, once submitted;
 - coordinator: referrals addressed to their organisation, from triage approval on;
 - volunteer: only the volunteer tasks of their organisation, with the minimum needed;
 - editor: nothing here; administrator: the anonymous reports and nothing personal;
@@ -20,7 +20,7 @@ from django.db.models import Q
 from cms.models import Membership, Role
 
 from .exceptions import NOT_YOUR_ROLE
-from .models import ORGANISATION_STATES, ReferralProcess
+from .models import ORGANISATION_STATES, ReferralProcess, State
 
 REPORTS_PERMISSION = "referrals.view_reports"
 
@@ -154,8 +154,8 @@ class Scope:
         q = Q(pk__in=[])
         if self.is_social_worker:
             q |= self.office_q(prefix)
-        if self.managed_ambiti:
-            q |= Q(**{f"{prefix}ambito_id__in": self.managed_ambiti})
+        if self.managed_ambiti:  # drafts are the social worker's own work until submitted
+            q |= Q(**{f"{prefix}ambito_id__in": self.managed_ambiti}) & ~Q(**{f"{prefix}state": State.DRAFT})
         if self.coordinated_organizations:
             q |= Q(
                 **{
@@ -165,6 +165,9 @@ class Scope:
                 }
             )
         return q
+
+    def is_manager_of(self, referral: ReferralProcess) -> bool:
+        return referral.ambito_id in self.managed_ambiti and referral.state != State.DRAFT
 
     def is_organisation_of(self, referral: ReferralProcess) -> bool:
         return (
@@ -178,7 +181,7 @@ class Scope:
         views = set()
         if self.is_social_worker and self.owns_office_of(referral):
             views.add(View.OFFICE)
-        if referral.ambito_id in self.managed_ambiti:
+        if self.is_manager_of(referral):
             views.add(View.MANAGER)
         if self.is_organisation_of(referral):
             consent = referral.consent
@@ -196,7 +199,7 @@ class Scope:
         if actor == Actor.OFFICE:
             return self.is_social_worker and self.owns_office_of(process)
         if actor == Actor.NETWORK_MANAGER:
-            return process.ambito_id in self.managed_ambiti
+            return self.is_manager_of(process)
         if actor == Actor.COORDINATOR:
             return self.is_organisation_of(process)
         if actor == Actor.VOLUNTEER:
