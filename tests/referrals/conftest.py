@@ -34,6 +34,10 @@ def world(db):
         organization=org_a, name_it="Sportello lavoro", themes=["employment-training"], comuni=["Lecco"]
     )
     service_b = ServiceFactory(organization=org_b, name_it="Casa solidale", themes=["housing"], comuni=["Monza"])
+    # modelcluster keeps ParentalManyToManyField changes in memory until save(), and the shared
+    # factories set themes and ambiti without saving.
+    for record in (org_a, org_b, service_a, service_a2, service_b):
+        record.save()
     users = SimpleNamespace(
         social_worker=member("sw", Role.SOCIAL_WORKER, municipality=comune("Lecco")),
         social_worker_other=member("sw-monza", Role.SOCIAL_WORKER, municipality=comune("Monza")),
