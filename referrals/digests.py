@@ -67,6 +67,10 @@ def late_work(now=None) -> dict[int, list[ReferralProcess]]:
     return work
 
 
+def email(subject, body, to, language) -> EmailMessage:
+    return EmailMessage(subject=subject, body=body, to=[to], headers={"Content-Language": language})
+
+
 def _send(messages) -> int:
     if not messages:
         return 0
@@ -89,7 +93,7 @@ def send_reminders(now=None) -> int:
             ]
             subject = _("%(count)s late referrals are waiting for you") % {"count": len(referrals)}
             body = render_to_string("referrals/email/reminder.txt", {"lines": lines})
-        messages.append(EmailMessage(subject=subject, body=body, to=[user.email]))
+        messages.append(email(subject, body, user.email, languages[user.pk]))
     return _send(messages)
 
 
@@ -126,5 +130,5 @@ def send_digests() -> int:
                 "referrals/email/digest.txt",
                 {"queue": queue, "mine": mine, "link": absolute(reverse("referrals-web:queue"))},
             )
-        messages.append(EmailMessage(subject=subject, body=body, to=[user.email]))
+        messages.append(email(subject, body, user.email, languages[user.pk]))
     return _send(messages)

@@ -18,7 +18,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.users.models import UserProfile
@@ -122,8 +122,9 @@ def _volunteers_without_digest(organization_id) -> set[int]:
 def _volunteer_task_owner(referral) -> set[int]:
     from .flows import ReferralFlow
 
+    # Working on it now, or when the referral was stopped (a cancelled task keeps its owner).
     owners = referral.task_set.filter(
-        flow_task=ReferralFlow.volunteer_task, owner__isnull=False, finished__isnull=True
+        flow_task=ReferralFlow.volunteer_task, owner__isnull=False, status__in=["ASSIGNED", "CANCELED"]
     ).values_list("owner_id", flat=True)
     return set(owners)
 
@@ -197,7 +198,7 @@ def build_message(event: Event, *, number: str, facts: list[tuple], link: str, t
         "referrals/email/notification.txt",
         {"message": MESSAGES[event], "facts": facts, "link": link, "number": number},
     )
-    return EmailMessage(subject=subject, body=body, to=[to])
+    return EmailMessage(subject=subject, body=body, to=[to], headers={"Content-Language": translation.get_language()})
 
 
 def referral_facts(referral: ReferralProcess) -> list[tuple]:
@@ -210,7 +211,7 @@ def referral_facts(referral: ReferralProcess) -> list[tuple]:
         (_("State"), referral.get_state_display()),
     ]
     if referral.step_due_at and referral.is_open:
-        facts.append((_("Due"), formats.date_format(referral.step_due_at, "DATETIME_FORMAT")))
+        facts.append((_("Due"), formats.date_format(timezone.localtime(referral.step_due_at), "DATETIME_FORMAT")))
     return facts
 
 
