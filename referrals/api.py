@@ -30,7 +30,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from cms.models import Role
 
-from . import privacy, reports, selectors, services
+from . import privacy, reports, schema, selectors, services  # noqa: F401 (schema registers the token scheme)
 from .actions import NoInput, start_referral
 from .auth import TokenAuthentication, token_issue, token_revoke
 from .exceptions import Conflict

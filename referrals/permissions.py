@@ -13,6 +13,7 @@ referral lives here, and the flow nodes, services, selectors, API and pages all 
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -53,7 +54,7 @@ class Scope:
     coordinated_organizations: frozenset = field(default_factory=frozenset)
     volunteer_organizations: frozenset = field(default_factory=frozenset)
     is_administrator: bool = False
-    is_evaluator: bool = False
+    user: object = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, user) -> "Scope":
@@ -88,7 +89,7 @@ class Scope:
             coordinated_organizations=frozenset(sets[Role.COORDINATOR]),
             volunteer_organizations=frozenset(sets[Role.VOLUNTEER]),
             is_administrator=bool(sets[Role.ADMINISTRATOR]),
-            is_evaluator=user.has_perm(REPORTS_PERMISSION),
+            user=user,
         )
         user._referral_scope = scope
         return scope
@@ -115,6 +116,11 @@ class Scope:
     def task_organizations(self) -> frozenset:
         """Organisations whose volunteer tasks this person may claim: as a volunteer or a coordinator."""
         return self.volunteer_organizations | self.coordinated_organizations
+
+    @cached_property
+    def is_evaluator(self) -> bool:
+        """The evaluation body: no role, the permission ``referrals.view_reports`` (asked only when needed)."""
+        return self.user is not None and self.user.has_perm(REPORTS_PERMISSION)
 
     @property
     def may_read_reports(self) -> bool:

@@ -8,6 +8,8 @@ read of personal data in ``reads`` so the caller can log it (``referrals.privacy
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cms.models import Ambito, Municipality, Organization, Service, SpokenLanguage, Theme
@@ -27,6 +29,7 @@ def public_services():
     return Service.objects.filter(live=True, status=Service.Status.ACTIVE).select_related("organization")
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ServiceField(serializers.PrimaryKeyRelatedField):
     default_error_messages = SERVICE_ERRORS
 

@@ -65,7 +65,7 @@ def _reason(reason: str) -> str:
 
 
 def _fresh_referral(pk: int) -> ReferralProcess:
-    return ReferralProcess.objects.select_related("consent", "beneficiary").get(pk=pk)
+    return ReferralProcess.objects.select_related("consent", "beneficiary", "service").get(pk=pk)
 
 
 def _visible(scope: Scope, referral: ReferralProcess) -> ReferralProcess:
@@ -138,9 +138,9 @@ def _perform_step(
             raise Conflict(_("Someone else is working on this step."))
         activation.start(None)
         from_state = referral.state
+        before = _values(referral)
         decide(referral, task)
-        referral.full_clean()
-        referral.save()
+        _save_changes(referral, before)
         activation.execute()
         audit.record(
             action=action,
@@ -154,6 +154,19 @@ def _perform_step(
         for event in events:
             notify(event, referral=referral, actor=user)
     return referral
+
+
+def _values(referral: ReferralProcess) -> dict:
+    return {field.attname: getattr(referral, field.attname) for field in ReferralProcess._meta.concrete_fields}
+
+
+def _save_changes(referral: ReferralProcess, before: dict) -> None:
+    """Validates and writes only the fields a step changed (``full_clean`` of those, then one UPDATE)."""
+    changed = [name for name, value in before.items() if getattr(referral, name) != value]
+    fields = {field.attname: field.name for field in ReferralProcess._meta.concrete_fields}
+    unchanged = [fields[name] for name in before if name not in changed]
+    referral.full_clean(exclude=unchanged, validate_unique=False, validate_constraints=False)
+    referral.save(update_fields=[fields[name] for name in changed] + ["updated_at"])
 
 
 def _end(referral: ReferralProcess, state: str) -> None:
@@ -577,11 +590,11 @@ def task_record_outcome(*, user, task: Task, outcome: str, note: str) -> Task:
     def work(task, referral, activation, scope):
         _must_own(task, user)
         activation.start(None)
+        before = _values(referral)
         referral.outcome, referral.outcome_note = outcome, note
         referral.outcome_at = timezone.now()
         referral.state = State.OUTCOME_RECORDED
-        referral.full_clean()
-        referral.save()
+        _save_changes(referral, before)
         activation.execute()
 
     return _task_action(
