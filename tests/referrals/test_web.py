@@ -145,3 +145,22 @@ def test_viewflows_own_unscoped_views_are_not_routed():
     modules = {getattr(callback, "__module__", "") for callback in callbacks(get_resolver().url_patterns)}
     assert "referrals.web" in modules
     assert not [module for module in modules if module.startswith("viewflow")]
+
+
+def test_the_wagtail_admin_menu_links_to_the_referral_pages(world):
+    from django.contrib.auth.models import Permission
+
+    from cms.models import Membership, Role
+    from tests.factories import UserFactory
+
+    access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    manager, editor = world.users.network_manager, UserFactory(username="content-only")
+    Membership.objects.create(user=editor, role=Role.EDITOR)
+    for user in (manager, editor):
+        user.user_permissions.add(access)
+    shown = Client()
+    shown.force_login(manager)
+    hidden = Client()
+    hidden.force_login(editor)
+    assert "/workflow/" in shown.get("/admin/").content.decode()
+    assert "/workflow/" not in hidden.get("/admin/").content.decode()

@@ -242,3 +242,18 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
     },
 }
+
+# --- Referrals (referrals/; README section "Referrals") ---------------------
+
+# Time limits per step; working days skip weekends and Italian public holidays (referrals/sla.py).
+REFERRALS_SLA = {
+    "triage": {"working_days": env.int("REFERRALS_SLA_TRIAGE_WORKING_DAYS", default=2)},
+    "organisation_response": {"working_days": env.int("REFERRALS_SLA_RESPONSE_WORKING_DAYS", default=2)},
+    "outcome": {"days": env.int("REFERRALS_SLA_OUTCOME_DAYS", default=14)},
+}
+# Local holidays, e.g. a patron saint's day: MM-DD (every year) or YYYY-MM-DD, comma separated.
+REFERRALS_EXTRA_HOLIDAYS = env.list("REFERRALS_EXTRA_HOLIDAYS", default=[])
+# Days after a referral ended (closed, rejected, cancelled) before `referrals_anonymise` anonymises it.
+REFERRALS_RETENTION_DAYS = env.int("REFERRALS_RETENTION_DAYS", default=730)
+# Lifetime of the API tokens of the volunteers' app.
+REFERRALS_TOKEN_DAYS = env.int("REFERRALS_TOKEN_DAYS", default=90)
