@@ -14,7 +14,7 @@ personal data (``referrals.privacy``) and serialise. Nothing else.
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -124,6 +124,12 @@ class ReferralAPIView(APIView):
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def task_response(self, task, notes=None):
+        reads = []
+        data = present_task(task, task.process.referralprocess, user=self.request.user, reads=reads, notes=notes)
+        self.log(reads)
+        return Response(data)
+
     def referral_response(self, referral, status_code=status.HTTP_200_OK):
         referral = selectors.referral_get(self.request.user, referral.pk)
         reads = []
@@ -213,8 +219,8 @@ class ReferralDetailView(ReferralAPIView):
         return self.referral_response(referral)
 
 
-def referral_action_view(action):
-    """One endpoint per referral action, documented with its own input and who may use it."""
+def action_view(action, *, fetch, respond, serializer, operation_id):
+    """One endpoint per action, documented with its own input and who may use it."""
 
     class ActionView(ReferralAPIView):
         roles = action.roles
@@ -224,17 +230,36 @@ def referral_action_view(action):
             summary=str(action.summary),
             description=f"Who may use it: {action.who}",
             request=None if action.input is NoInput else action.input,
-            responses={200: ReferralSerializer, **errors(400, 401, 403, 404, 409)},
-            operation_id=f"referrals_{action.name}",
+            responses={200: serializer, **errors(400, 401, 403, 404, 409)},
+            operation_id=operation_id,
         )
         def post(self, request, pk):
-            referral = selectors.referral_get(request.user, pk)
-            data = self.parse(action.input)
-            referral = action.run(request.user, referral, data)
-            return self.referral_response(referral)
+            target = fetch(request.user, pk)
+            action.run(request.user, target, self.parse(action.input))
+            return respond(self, pk)
 
-    ActionView.__name__ = f"Referral{action.name.title()}View"
+    ActionView.__name__ = f"{action.name.title().replace('-', '')}View"
     return ActionView.as_view()
+
+
+def referral_action_view(action):
+    return action_view(
+        action,
+        fetch=selectors.referral_get,
+        respond=lambda view, pk: view.referral_response(selectors.referral_get(view.request.user, pk)),
+        serializer=ReferralSerializer,
+        operation_id=f"referrals_{action.name}",
+    )
+
+
+def task_action_view(action):
+    return action_view(
+        action,
+        fetch=selectors.organisation_task_get,
+        respond=lambda view, pk: view.task_response(selectors.organisation_task_get(view.request.user, pk)),
+        serializer=TaskSerializer,
+        operation_id=f"referrals_task_{action.name.replace('-', '_')}",
+    )
 
 
 class HistoryView(ReferralAPIView):
@@ -306,42 +331,7 @@ class TaskDetailView(ReferralAPIView):
     )
     def get(self, request, pk):
         task = selectors.volunteer_task_get(request.user, pk)
-        reads = []
-        data = present_task(
-            task,
-            task.process.referralprocess,
-            user=request.user,
-            reads=reads,
-            notes=selectors.notes_of(task, request.user),
-        )
-        self.log(reads)
-        return Response(data)
-
-
-def task_action_view(action):
-    class ActionView(ReferralAPIView):
-        roles = action.roles
-
-        @extend_schema(
-            tags=[TAG],
-            summary=str(action.summary),
-            description=f"Who may use it: {action.who}",
-            request=None if action.input is NoInput else action.input,
-            responses={200: TaskSerializer, **errors(400, 401, 403, 404, 409)},
-            operation_id=f"referrals_task_{action.name.replace('-', '_')}",
-        )
-        def post(self, request, pk):
-            task = selectors.organisation_task_get(request.user, pk)
-            data = self.parse(action.input)
-            action.run(request.user, task, data)
-            task = selectors.organisation_task_get(request.user, pk)
-            reads = []
-            result = present_task(task, task.process.referralprocess, user=request.user, reads=reads)
-            self.log(reads)
-            return Response(result)
-
-    ActionView.__name__ = f"Task{action.name.title().replace('-', '')}View"
-    return ActionView.as_view()
+        return self.task_response(task, notes=selectors.notes_of(task, request.user))
 
 
 class OverdueView(ReferralAPIView):
@@ -546,12 +536,7 @@ class ReportCSVView(ReferralAPIView):
         responses={(200, "text/csv"): OpenApiResponse(description="dimension,key,label,count"), **errors(401, 403)},
     )
     def get(self, request):
-        response = HttpResponse(
-            reports.report_csv(reports.report_for(request.user, request.query_params)),
-            content_type="text/csv; charset=utf-8",
-        )
-        response["Content-Disposition"] = 'attachment; filename="referrals-report.csv"'
-        return response
+        return reports.csv_response(reports.report_for(request.user, request.query_params))
 
 
 class TokenThrottle(AnonRateThrottle):

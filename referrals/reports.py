@@ -12,6 +12,7 @@ from statistics import median
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Theme
@@ -107,6 +108,12 @@ def report_csv(report: dict) -> str:
     writer.writerow(["median_days_to_accept", "", "", report["median_days_to_accept"] or ""])
     writer.writerow(["median_days_to_close", "", "", report["median_days_to_close"] or ""])
     return out.getvalue()
+
+
+def csv_response(report: dict) -> HttpResponse:
+    response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="referrals-report.csv"'
+    return response
 
 
 def bar_chart_svg(rows: list[dict], *, width: int = 480, bar: int = 18, gap: int = 6) -> str:

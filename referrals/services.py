@@ -356,18 +356,35 @@ class ReviewDecision:
     CHOICES = (ACCEPT, DECLINE, WAITING_LIST)
 
 
+TRIAGE_OUTCOMES = {
+    TriageDecision.APPROVE: (State.APPROVED, Action.APPROVED, Event.FORWARDED),
+    TriageDecision.RETURN: (State.RETURNED, Action.RETURNED, Event.RETURNED),
+    TriageDecision.REJECT: (State.REJECTED, Action.REJECTED, Event.REJECTED),
+}
+REVIEW_OUTCOMES = {
+    ReviewDecision.ACCEPT: (State.ACCEPTED, Action.ACCEPTED, Event.TASK_OPEN),
+    ReviewDecision.DECLINE: (State.DECLINED, Action.DECLINED, Event.DECLINED),
+    ReviewDecision.WAITING_LIST: (State.WAITING_LIST, Action.WAITING_LISTED, Event.WAITING_LISTED),
+}
+
+
+def _decision(decision: str, outcomes: dict, *, free: str, reason: str, message) -> tuple:
+    """(state, audit action, event, reason) of a ``decision``; every decision but ``free`` needs a reason."""
+    if decision not in outcomes:
+        raise ValidationError({"decision": message})
+    reason = (reason or "").strip() if decision == free else _reason(reason)
+    return (*outcomes[decision], reason)
+
+
 def referral_triage(*, user, referral: ReferralProcess, decision: str, reason: str = "") -> ReferralProcess:
     """A network manager of the ambito approves, returns (for more information) or rejects a submitted referral."""
-    if decision not in TriageDecision.CHOICES:
-        raise ValidationError({"decision": _("Choose approve, return or reject.")})
-    if decision != TriageDecision.APPROVE:
-        reason = _reason(reason)
-    outcome = {
-        TriageDecision.APPROVE: (State.APPROVED, Action.APPROVED, Event.FORWARDED),
-        TriageDecision.RETURN: (State.RETURNED, Action.RETURNED, Event.RETURNED),
-        TriageDecision.REJECT: (State.REJECTED, Action.REJECTED, Event.REJECTED),
-    }
-    state, action, event = outcome[decision]
+    state, action, event, reason = _decision(
+        decision,
+        TRIAGE_OUTCOMES,
+        free=TriageDecision.APPROVE,
+        reason=reason,
+        message=_("Choose approve, return or reject."),
+    )
 
     def decide(referral, task):
         if state == State.REJECTED:
@@ -383,23 +400,20 @@ def referral_triage(*, user, referral: ReferralProcess, decision: str, reason: s
         nodes=[ReferralFlow.triage],
         action=action,
         decide=decide,
-        reason=(reason or "").strip(),
+        reason=reason,
         events=[event],
     )
 
 
 def referral_review(*, user, referral: ReferralProcess, decision: str, reason: str = "") -> ReferralProcess:
     """A coordinator of the receiving organisation accepts, declines or puts the referral on the waiting list."""
-    if decision not in ReviewDecision.CHOICES:
-        raise ValidationError({"decision": _("Choose accept, decline or waiting_list.")})
-    if decision != ReviewDecision.ACCEPT:
-        reason = _reason(reason)
-    outcome = {
-        ReviewDecision.ACCEPT: (State.ACCEPTED, Action.ACCEPTED, Event.TASK_OPEN),
-        ReviewDecision.DECLINE: (State.DECLINED, Action.DECLINED, Event.DECLINED),
-        ReviewDecision.WAITING_LIST: (State.WAITING_LIST, Action.WAITING_LISTED, Event.WAITING_LISTED),
-    }
-    state, action, event = outcome[decision]
+    state, action, event, reason = _decision(
+        decision,
+        REVIEW_OUTCOMES,
+        free=ReviewDecision.ACCEPT,
+        reason=reason,
+        message=_("Choose accept, decline or waiting_list."),
+    )
 
     def decide(referral, task):
         if task.flow_task == ReferralFlow.waiting_list and state == State.WAITING_LIST:
@@ -414,7 +428,7 @@ def referral_review(*, user, referral: ReferralProcess, decision: str, reason: s
         nodes=[ReferralFlow.org_review, ReferralFlow.waiting_list],
         action=action,
         decide=decide,
-        reason=(reason or "").strip(),
+        reason=reason,
         events=[event],
     )
 

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.safestring import mark_safe
@@ -445,8 +445,4 @@ def report(request):
 def report_csv(request):
     if not Scope.of(request.user).may_read_reports:
         raise PermissionDenied
-    response = HttpResponse(
-        reports.report_csv(reports.report_for(request.user, request.GET)), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="referrals-report.csv"'
-    return response
+    return reports.csv_response(reports.report_for(request.user, request.GET))
