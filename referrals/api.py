@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
+from viewflow.workflow.exceptions import FlowLockFailed
 
 from cms.models import Role
 
@@ -73,7 +74,8 @@ def errors(*codes):
 
 
 def exception_handler(exc, context):
-    """Django validation errors → 400 with field messages; ``Conflict`` → 409; the rest as DRF does."""
+    """Django validation errors → 400 with field messages; ``Conflict`` and a lock not obtained → 409; the rest as
+    DRF does."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = ValidationError(
@@ -81,6 +83,9 @@ def exception_handler(exc, context):
         )
     if isinstance(exc, Conflict):
         return Response({"detail": str(exc.message), "code": "conflict"}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, FlowLockFailed):  # the row lock could not be taken (a deadlock, retried and given up)
+        busy = _("Someone else is changing this referral right now; try again in a moment.")
+        return Response({"detail": busy, "code": "busy"}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
 
 

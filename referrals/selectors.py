@@ -4,7 +4,7 @@ Every list is one query plus a constant number of helpers, whatever its length: 
 related rows a page shows are joined (``select_related``) or prefetched, never fetched per row.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,6 +32,9 @@ REFERRAL_RELATED = (
     "office_ambito",
 )
 TASK_RELATED = ("owner", *(f"process__referralprocess__{name}" for name in REFERRAL_RELATED))
+
+# Steps with the nearest time limit first; steps without one (drafts, closing) last, on every database.
+MOST_URGENT = F("process__referralprocess__step_due_at").asc(nulls_last=True)
 
 # The actions each open step offers (to the people ``Scope.is_actor`` allows).
 STEP_ACTIONS = {
@@ -127,7 +130,7 @@ def tasks_for(user) -> QuerySet:
     return (
         Task.objects.filter(q, status__in=OPEN_TASK, process__flow_class=ReferralFlow)
         .select_related(*TASK_RELATED)
-        .order_by("process__referralprocess__step_due_at", "pk")
+        .order_by(MOST_URGENT, "pk")
     )
 
 
@@ -141,7 +144,7 @@ def queue_for(user) -> QuerySet:
             process__referralprocess__organization_id__in=scope.task_organizations,
         )
         .select_related(*TASK_RELATED)
-        .order_by("process__referralprocess__step_due_at", "pk")
+        .order_by(MOST_URGENT, "pk")
     )
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from rest_framework.exceptions import ValidationError
+from viewflow.workflow.exceptions import FlowLockFailed
 
 from cms.models import Ambito, Role, Theme
 
@@ -58,6 +59,8 @@ def staff_page(view):
                 messages.error(request, message)
         except Conflict as error:
             messages.warning(request, str(error.message))
+        except FlowLockFailed:
+            messages.warning(request, _("Someone else is changing this referral right now; try again in a moment."))
         return redirect(request.META.get("HTTP_REFERER") or reverse("referrals-web:inbox"))
 
     return wrapper
@@ -281,6 +284,10 @@ def referral_detail(request, pk):
     reads = []
     data = present_referral(referral, scope.views_of(referral), reads=reads, actions=actions)
     log(request, reads, "referral")
+    redirect_query = request.GET.get("service_q", "").strip()
+    redirect_results = []
+    if "redirect" in actions and redirect_query:
+        redirect_results = selectors.services_search(query=redirect_query)[:20]
     return page(
         request,
         "referral_detail.html",
@@ -291,6 +298,8 @@ def referral_detail(request, pk):
             "results_choices": [("completed", _("Completed")), ("not_completed", _("Not completed"))],
             "beneficiary_code": referral.beneficiary.code,
             "is_office": scope.is_actor("office", referral),
+            "redirect_query": redirect_query,
+            "redirect_results": redirect_results,
         },
     )
 

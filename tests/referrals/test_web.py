@@ -164,3 +164,14 @@ def test_the_wagtail_admin_menu_links_to_the_referral_pages(world):
     hidden.force_login(editor)
     assert "/workflow/" in shown.get("/admin/").content.decode()
     assert "/workflow/" not in hidden.get("/admin/").content.decode()
+
+
+def test_network_manager_redirects_through_the_directory_search(world, walk, browser, api):
+    pk = walk("approved")
+    api("coordinator").post(f"/api/referrals/{pk}/review/", {"decision": "decline", "reason": "Pieno."}, format="json")
+    client = browser("network_manager")
+    page = client.get(f"/workflow/referrals/{pk}/", {"service_q": "sportello"}).content.decode()
+    assert "Sportello lavoro" in page and f'value="{world.service_a2.pk}"' in page
+    client.post(f"/workflow/referrals/{pk}/redirect/", {"service": world.service_a2.pk, "reason": "Altro sportello."})
+    referral = ReferralProcess.objects.get(pk=pk)
+    assert referral.state == "approved" and referral.service == world.service_a2
