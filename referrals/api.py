@@ -139,7 +139,13 @@ class ReferralAPIView(APIView):
         referral = selectors.referral_get(self.request.user, referral.pk)
         reads = []
         actions = selectors.available_actions(self.request.user, referral, selectors.open_steps(referral))
-        data = present_referral(referral, self.scope.views_of(referral), reads=reads, actions=actions)
+        data = present_referral(
+            referral,
+            self.scope.views_of(referral),
+            reads=reads,
+            actions=actions,
+            notes=selectors.progress_notes(referral),
+        )
         self.log(reads)
         return Response(data, status=status_code)
 
@@ -279,6 +285,7 @@ class HistoryView(ReferralAPIView):
     )
     def get(self, request, pk):
         referral = selectors.referral_get(request.user, pk)
+        self.log([(referral.beneficiary_id, referral.pk, {privacy.CASE})])  # reasons are free text about the case
         return Response(AuditEventSerializer(selectors.history_for(request.user, referral), many=True).data)
 
 

@@ -101,6 +101,22 @@ def available_actions(user, referral: ReferralProcess, steps: list[Task]) -> lis
     return actions
 
 
+def progress_notes(referral: ReferralProcess) -> QuerySet:
+    return ReferralNote.objects.filter(referral=referral).select_related("author").order_by("created_at", "pk")
+
+
+def team_of(referral: ReferralProcess) -> QuerySet:
+    """Volunteers and coordinators of the receiving organisation (a coordinator gives them tasks)."""
+    from django.contrib.auth import get_user_model
+
+    from cms.models import Membership, Role
+
+    members = Membership.objects.filter(
+        organization_id=referral.organization_id, role__in=[Role.VOLUNTEER, Role.COORDINATOR]
+    ).values("user_id")
+    return get_user_model().objects.filter(pk__in=members, is_active=True).order_by("username")
+
+
 def history_for(user, referral: ReferralProcess) -> QuerySet:
     """The audit trail of a referral the person may see (``referral_get`` first)."""
     return AuditEvent.objects.filter(referral=referral).select_related("actor").order_by("at", "pk")

@@ -199,7 +199,7 @@ def _iso(value):
     return value.isoformat() if value else None
 
 
-def present_referral(referral, views: set, *, reads: list, actions=None) -> dict:
+def present_referral(referral, views: set, *, reads: list, actions=None, notes=None) -> dict:
     """The referral as this person may see it. Fields they may not see are absent, not empty."""
     office, manager = View.OFFICE in views, View.MANAGER in views
     organisation = View.ORGANISATION in views
@@ -259,6 +259,11 @@ def present_referral(referral, views: set, *, reads: list, actions=None) -> dict
         )
     if actions is not None:
         data["actions"] = actions
+    if notes is not None and (office or organisation):
+        data["progress_notes"] = [
+            {"at": _iso(note.created_at), "by": note.author.get_username() if note.author else None, "text": note.text}
+            for note in notes
+        ]
     reads.append((referral.beneficiary_id, referral.pk, read))
     return data
 

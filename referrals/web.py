@@ -282,8 +282,12 @@ def referral_detail(request, pk):
     steps = selectors.open_steps(referral)
     actions = selectors.available_actions(request.user, referral, steps)
     reads = []
-    data = present_referral(referral, scope.views_of(referral), reads=reads, actions=actions)
+    data = present_referral(
+        referral, scope.views_of(referral), reads=reads, actions=actions, notes=selectors.progress_notes(referral)
+    )
     log(request, reads, "referral")
+    volunteer_step = next((task for task in steps if task.flow_task.name == "volunteer_task"), None)
+    team = selectors.team_of(referral) if volunteer_step and scope.is_actor("coordinator", referral) else []
     redirect_query = request.GET.get("service_q", "").strip()
     redirect_results = []
     if "redirect" in actions and redirect_query:
@@ -296,7 +300,8 @@ def referral_detail(request, pk):
             "history": selectors.history_for(request.user, referral),
             "actions": actions,
             "results_choices": [("completed", _("Completed")), ("not_completed", _("Not completed"))],
-            "beneficiary_code": referral.beneficiary.code,
+            "volunteer_step": volunteer_step,
+            "team": team,
             "is_office": scope.is_actor("office", referral),
             "redirect_query": redirect_query,
             "redirect_results": redirect_results,

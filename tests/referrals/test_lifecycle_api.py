@@ -336,3 +336,12 @@ def test_flow_nodes_follow_the_diagram(walk):
         "closed",
     ]
     assert ReferralFlow.lock_impl.nowait is False
+
+
+def test_progress_notes_reach_the_office_and_the_organisation_not_the_manager(api, walk):
+    pk = walk("in_progress")
+    api("volunteer").post(f"/api/referrals/tasks/{volunteer_task_id(pk)}/progress/", {"note": "Visita fissata."})
+    for role in ("social_worker", "coordinator"):
+        notes = api(role).get(f"/api/referrals/{pk}/").json()["progress_notes"]
+        assert [(note["by"], note["text"]) for note in notes] == [("vol", "Visita fissata.")]
+    assert "progress_notes" not in api("network_manager").get(f"/api/referrals/{pk}/").json()

@@ -161,3 +161,23 @@ def test_logs_and_emails_never_hold_the_beneficiarys_data(world, api, walk, capl
     for record in ReferralProcess.objects.all():
         assert PERSON["first_name"] not in str(record)
     assert PERSON["first_name"] not in str(BeneficiaryPersonalData.objects.get())
+
+
+def test_the_search_app_never_imports_referrals():
+    """No referral or personal data can reach the public index: search does not even know the app exists."""
+    from pathlib import Path
+
+    import search
+
+    for path in Path(search.__file__).parent.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "import referrals" not in text and "from referrals" not in text, path
+
+
+def test_reading_the_history_is_logged(api, walk):
+    pk = walk("submitted")
+    PersonalDataAccess.objects.all().delete()
+    api("network_manager").get(f"/api/referrals/{pk}/history/")
+    assert list(PersonalDataAccess.objects.values_list("user__username", "categories", "purpose")) == [
+        ("nm", "case", "api:HistoryView")
+    ]

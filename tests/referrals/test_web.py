@@ -175,3 +175,16 @@ def test_network_manager_redirects_through_the_directory_search(world, walk, bro
     client.post(f"/workflow/referrals/{pk}/redirect/", {"service": world.service_a2.pk, "reason": "Altro sportello."})
     referral = ReferralProcess.objects.get(pk=pk)
     assert referral.state == "approved" and referral.service == world.service_a2
+
+
+def test_a_coordinator_gives_the_task_from_the_page(world, walk, browser):
+    pk = walk("accepted")
+    client = browser("coordinator")
+    page = client.get(f"/workflow/referrals/{pk}/").content.decode()
+    users = world.users
+    assert "Give the task to a volunteer" in page
+    assert users.volunteer2.get_full_name() in page and users.volunteer_other.get_full_name() not in page
+    client.post(f"/workflow/tasks/{volunteer_task_id(pk)}/assign/", {"volunteer": world.users.volunteer2.pk})
+    from viewflow.workflow.models import Task
+
+    assert Task.objects.get(pk=volunteer_task_id(pk)).owner == world.users.volunteer2
