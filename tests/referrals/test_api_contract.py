@@ -141,3 +141,11 @@ def test_me_lists_roles_and_preferences(api):
     me = api("network_manager").get("/api/referrals/me/").json()
     assert me == {"username": "nm", "roles": ["network_manager"], "may_read_reports": True, "daily_digest": False}
     assert api("network_manager").put("/api/referrals/me/", {"daily_digest": "maybe"}, format="json").status_code == 400
+
+
+def test_an_api_404_stays_a_404_and_pages_still_get_their_language_prefix(api):
+    """aftercare.middleware.LocaleMiddleware: Django would turn the API's 404 into a redirect to /it/…"""
+    missing = api("social_worker").get("/api/referrals/999999/")
+    assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
+    page = APIClient().get("/chi-siamo/")
+    assert page.status_code == 302 and page["Location"] == "/it/chi-siamo/"
