@@ -25,7 +25,7 @@ from wagtail.users.models import UserProfile
 
 from cms.models import Membership, Role
 
-from .models import NotificationPreference, ReferralProcess
+from .models import EmergencyCallProcess, NotificationPreference, ReferralProcess
 
 
 class Event(StrEnum):
@@ -262,8 +262,6 @@ def send_referral_event(event: Event, *, referral_id: int, exclude_user_id=None,
 
 
 def send_call_event(event: Event, *, call_id: int, exclude_user_id=None) -> int:
-    from .models import EmergencyCallProcess
-
     call = (
         EmergencyCallProcess.objects.select_related("theme", "taken_by_organization")
         .prefetch_related("organizations")

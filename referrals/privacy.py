@@ -19,7 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
+from . import audit, services
+from .flows import ReferralFlow
 from .models import (
     TERMINAL_STATES,
     AuditEvent,
@@ -166,9 +167,6 @@ def beneficiary_erase(*, beneficiary: Beneficiary, actor=None, reason: str = "er
     Returns the number of referrals anonymised. Anonymous statistics (states, dates, themes,
     organisations, outcomes) survive.
     """
-    from . import services
-    from .flows import ReferralFlow
-
     count = 0
     with transaction.atomic():
         for referral in ReferralProcess.objects.filter(beneficiary=beneficiary).order_by("pk"):

@@ -13,11 +13,13 @@ from statistics import median
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Theme
 
 from .models import CloseResult, Outcome, ReferralProcess, State
+from .permissions import Scope
 
 DIMENSIONS = (
     ("state", _("By state")),
@@ -78,8 +80,6 @@ def referral_report(*, ambiti=None, date_from=None, date_to=None) -> dict:
 def report_for(user, params) -> dict:
     """The report ``user`` may read: their ambiti (network managers) or the whole network (administrators and
     the evaluation body). ``params``: optional ``from`` and ``to`` dates (YYYY-MM-DD)."""
-    from .permissions import Scope
-
     scope = Scope.of(user)
     dates = {}
     for key in ("from", "to"):
@@ -118,8 +118,6 @@ def csv_response(report: dict) -> HttpResponse:
 
 def bar_chart_svg(rows: list[dict], *, width: int = 480, bar: int = 18, gap: int = 6) -> str:
     """A horizontal bar chart as inline SVG (no JavaScript, no CDN). Labels are escaped."""
-    from django.utils.html import escape
-
     if not rows:
         return ""
     label_width, count_width = 190, 40

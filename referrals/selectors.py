@@ -4,6 +4,7 @@ Every list is one query plus a constant number of helpers, whatever its length: 
 related rows a page shows are joined (``select_related``) or prefetched, never fetched per row.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -11,11 +12,11 @@ from django.utils import timezone
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cms.models import Service
+from cms.models import Membership, Role, Service
 
 from .exceptions import NOT_FOUND
 from .flows import EmergencyCallFlow, ReferralFlow
-from .models import TERMINAL_STATES, AuditEvent, EmergencyCallProcess, ReferralNote, ReferralProcess
+from .models import TERMINAL_STATES, AuditEvent, Beneficiary, EmergencyCallProcess, ReferralNote, ReferralProcess
 from .permissions import Actor, Scope
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
@@ -107,10 +108,6 @@ def progress_notes(referral: ReferralProcess) -> QuerySet:
 
 def team_of(referral: ReferralProcess) -> QuerySet:
     """Volunteers and coordinators of the receiving organisation (a coordinator gives them tasks)."""
-    from django.contrib.auth import get_user_model
-
-    from cms.models import Membership, Role
-
     members = Membership.objects.filter(
         organization_id=referral.organization_id, role__in=[Role.VOLUNTEER, Role.COORDINATOR]
     ).values("user_id")
@@ -191,8 +188,6 @@ def referral_of(task: Task) -> ReferralProcess:
 
 def beneficiary_get(user, code: str):
     """A beneficiary of the social worker's office (not erased), or 404."""
-    from .models import Beneficiary
-
     beneficiary = Beneficiary.objects.filter(code=code.strip().upper(), erased_at__isnull=True).first()
     if beneficiary is None or not Scope.of(user).owns_office_of(beneficiary):
         raise Http404(NOT_FOUND)

@@ -65,7 +65,11 @@ def _reason(reason: str) -> str:
 
 
 def _fresh_referral(pk: int) -> ReferralProcess:
-    return ReferralProcess.objects.select_related("consent", "beneficiary", "service").get(pk=pk)
+    """The referral as committed now (call it under the process lock)."""
+    referral = ReferralProcess.objects.select_related("consent", "beneficiary", "service").filter(pk=pk).first()
+    if referral is None:
+        raise Http404(NOT_FOUND)
+    return referral
 
 
 def _visible(scope: Scope, referral: ReferralProcess) -> ReferralProcess:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from cms.models import Ambito, Role, Theme
+from cms.models import Ambito, Municipality, Organization, Role, Theme
 
 from . import privacy, reports, selectors, services
 from .actions import REFERRAL_ACTIONS, TASK_ACTIONS, start_referral
@@ -40,6 +40,7 @@ from .serializers import (
     present_inbox_item,
     present_referral,
     present_task,
+    public_services,
 )
 
 LOGIN_URL = "referrals-web:login"
@@ -231,8 +232,6 @@ def referral_start(request):
         return redirect("referrals-web:referral", pk=referral.pk)
     service = None
     if request.GET.get("service"):
-        from .serializers import public_services
-
         service = public_services().filter(pk=request.GET["service"]).first()
     results = []
     if service is None and any(request.GET.get(key) for key in ("q", "theme", "municipality")):
@@ -261,8 +260,6 @@ def referral_start(request):
 
 
 def _municipalities(pks):
-    from cms.models import Municipality
-
     return Municipality.objects.filter(pk__in=pks)
 
 
@@ -378,8 +375,6 @@ def beneficiary(request, code):
             services.consent_record(user=request.user, beneficiary=person, **parse(ConsentRecordInput, request.POST))
             messages.success(request, _("Consent recorded."))
         return redirect("referrals-web:beneficiary", code=person.code)
-    from cms.models import Organization
-
     return page(
         request,
         "beneficiary.html",
