@@ -106,6 +106,8 @@ def cast():
 
 def lifecycle(clients, service, timings, lock):
     """One complete referral; appends (transition, seconds) to ``timings``."""
+    from django.db import connection
+
     from viewflow.workflow.models import Task
 
     from referrals.flows import ReferralFlow
@@ -113,9 +115,11 @@ def lifecycle(clients, service, timings, lock):
     local = []
 
     def timed(name, client, method, url, body=None):
+        counter = QueryCounter()
         started = time.perf_counter()
-        response = getattr(client, method)(url, body or {}, format="json")
-        local.append((name, time.perf_counter() - started))
+        with connection.execute_wrapper(counter):
+            response = getattr(client, method)(url, body or {}, format="json")
+        local.append((name, time.perf_counter() - started, counter.count))
         if response.status_code not in (200, 201):
             raise RuntimeError(f"{name}: {response.status_code} {response.content[:300]!r}")
         return response.json()
@@ -150,6 +154,17 @@ def lifecycle(clients, service, timings, lock):
     timed("close", clients["social_worker"], "post", f"/api/referrals/{pk}/close/", {"result": "completed"})
     with lock:
         timings.extend(local)
+
+
+class QueryCounter:
+    """Counts the SQL statements of one request (a database wrapper: no debug cursor, no logging)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
 
 
 def worker(count, users, service, timings, lock, errors):
@@ -210,31 +225,43 @@ def main():
         args.lifecycles // args.workers + (1 if n < args.lifecycles % args.workers else 0) for n in range(args.workers)
     ]
     threads = [threading.Thread(target=worker, args=(n, users, service, timings, lock, errors)) for n in per_worker]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     if errors:
         raise SystemExit(f"failed: {errors[0]}")
 
-    seconds = [value for _name, value in timings]
+    seconds = [value for _name, value, _count in timings]
+    queries = [count for _name, _value, count in timings]
     print(
-        f"PostgreSQL {connection.settings_dict['NAME']}, {args.workers} worker(s), {args.lifecycles} lifecycles "
-        f"({len(seconds)} transitions) in {elapsed:.1f} s"
+        f"PostgreSQL {connection.settings_dict['NAME']}, {args.workers} worker(s), {args.tasks} task backend, "
+        f"{args.lifecycles} lifecycles ({len(seconds)} transitions) in {elapsed:.1f} s"
     )
     print(f"referrals per second: {args.lifecycles / elapsed:.2f}")
     print(
         f"one transition: p50 {percentile(seconds, 0.5) * 1000:.1f} ms, p95 {percentile(seconds, 0.95) * 1000:.1f} ms, "
         f"max {max(seconds) * 1000:.1f} ms"
     )
+    print(
+        f"SQL statements per transition: mean {statistics.fmean(queries):.1f}; CPU of this process per transition: "
+        f"{cpu / len(seconds) * 1000:.1f} ms; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
     for name in TRANSITIONS:
-        values = [value for label, value in timings if label == name]
+        values = [value for label, value, _count in timings if label == name]
+        counts = [count for label, _value, count in timings if label == name]
         print(
             f"  {name:<13} p50 {percentile(values, 0.5) * 1000:6.1f} ms   p95 {percentile(values, 0.95) * 1000:6.1f} ms"
-            f"   mean {statistics.fmean(values) * 1000:6.1f} ms"
+            f"   mean {statistics.fmean(values) * 1000:6.1f} ms   {statistics.fmean(counts):5.1f} statements"
         )
+    if args.tasks == "database":
+        from django_tasks_db.models import DBTaskResult
+
+        queued = DBTaskResult.objects.filter(task_path="referrals.tasks.send_notification")
+        print(f"notifications queued for the worker: {queued.count()} (deleted now)")
+        queued.delete()
 
 
 if __name__ == "__main__":
