@@ -1,23 +1,27 @@
 """Site-wide middleware."""
 
 from django.conf import settings
-from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.middleware import locale
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
-class LocaleMiddleware(DjangoLocaleMiddleware):
-    """Django's LocaleMiddleware, except that a 404 of a JSON API is never redirected.
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's LocaleMiddleware, except that a 404 of a JSON API or of a routed view stays a 404.
 
-    With ``i18n_patterns(prefix_default_language=True)`` and Wagtail's catch-all page route,
-    Django turns every 404 of an unprefixed path into a redirect to ``/it/<path>`` (which
-    Wagtail then answers with an HTML 404). The JSON APIs (``settings.UNPREFIXED_PATH_PREFIXES``)
-    are not translated by URL: their clients must get the API's own JSON 404.
+    Django turns every 404 of an unprefixed path into a redirect to ``/<language>/<path>`` when
+    that path is valid under ``i18n_patterns``, and Wagtail's catch-all page route makes every
+    path valid: a JSON API answering "not found, or not in your scope" (404) became a 302 to an
+    HTML page. A request that was routed to a view (``resolver_match`` is set) keeps that view's
+    answer, and so does any path under the JSON APIs (``settings.UNPREFIXED_PATH_PREFIXES``),
+    which are not translated by URL. Pages keep their language prefix redirect.
     """
 
     def process_response(self, request, response):
-        if response.status_code == 404 and request.path_info.startswith(settings.UNPREFIXED_PATH_PREFIXES):
-            patch_vary_headers(response, ("Accept-Language",))
-            response.headers.setdefault("Content-Language", translation.get_language())
-            return response
+        if response.status_code == 404 and not translation.get_language_from_path(request.path_info):
+            routed = getattr(request, "resolver_match", None) is not None
+            if routed or request.path_info.startswith(settings.UNPREFIXED_PATH_PREFIXES):
+                patch_vary_headers(response, ("Accept-Language",))
+                response.headers.setdefault("Content-Language", translation.get_language())
+                return response
         return super().process_response(request, response)

@@ -35,6 +35,7 @@ urlpatterns = [
     # JSON APIs. Each app owns its URL module; the OpenAPI description covers them all.
     path("api/search/", include("search.urls")),
     path("api/referrals/", include("referrals.urls")),
+    path("workflow/", include("referrals.web_urls")),  # staff pages of the referral process
     path("api/", include("cms.api.urls")),
     path("hsds/", include("cms.hsds.urls")),
     path("api/schema/", OpenAPIView.as_view(), name="openapi-schema"),

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "aftercare.middleware.LocaleMiddleware",  # Django's, keeping the 404s of the APIs
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -260,3 +260,18 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # JSON APIs live outside i18n_patterns: their 404s must not be redirected to /it/… (see aftercare.middleware).
 UNPREFIXED_PATH_PREFIXES = ("/api/", "/hsds/")
 MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = "aftercare.middleware.LocaleMiddleware"
+
+# --- Referrals (referrals/; README section "Referrals") ---------------------
+
+# Time limits per step; working days skip weekends and Italian public holidays (referrals/sla.py).
+REFERRALS_SLA = {
+    "triage": {"working_days": env.int("REFERRALS_SLA_TRIAGE_WORKING_DAYS", default=2)},
+    "organisation_response": {"working_days": env.int("REFERRALS_SLA_RESPONSE_WORKING_DAYS", default=2)},
+    "outcome": {"days": env.int("REFERRALS_SLA_OUTCOME_DAYS", default=14)},
+}
+# Local holidays, e.g. a patron saint's day: MM-DD (every year) or YYYY-MM-DD, comma separated.
+REFERRALS_EXTRA_HOLIDAYS = env.list("REFERRALS_EXTRA_HOLIDAYS", default=[])
+# Days after a referral ended (closed, rejected, cancelled) before `referrals_anonymise` anonymises it.
+REFERRALS_RETENTION_DAYS = env.int("REFERRALS_RETENTION_DAYS", default=730)
+# Lifetime of the API tokens of the volunteers' app.
+REFERRALS_TOKEN_DAYS = env.int("REFERRALS_TOKEN_DAYS", default=90)

@@ -1,0 +1,141 @@
+"""Anonymous aggregates of the referrals, for network managers and the evaluation body.
+
+Counts by state, ambito, theme and organisation; outcomes and results; median days from
+submission to acceptance and to closing. No row ever describes a person. A constant number
+of queries whatever the number of referrals (the medians read two timestamps per referral).
+"""
+
+import csv
+import io
+from datetime import date
+from statistics import median
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+
+from cms.models import Theme
+
+from .models import CloseResult, Outcome, ReferralProcess, State
+from .permissions import Scope
+
+DIMENSIONS = (
+    ("state", _("By state")),
+    ("ambito", _("By ambito")),
+    ("theme", _("By theme")),
+    ("organisation", _("By organisation")),
+    ("outcome", _("Outcomes")),
+    ("result", _("Results at closing")),
+)
+
+
+def _counts(queryset, key: str, label: str) -> list[dict]:
+    rows = queryset.values(key, label).annotate(count=Count("pk")).order_by("-count", label)
+    return [{"key": row[key], "label": row[label], "count": row["count"]} for row in rows]
+
+
+def _choices(queryset, field: str, choices) -> list[dict]:
+    counts = dict(queryset.exclude(**{field: ""}).values_list(field).annotate(count=Count("pk")))
+    return [{"key": value, "label": str(label), "count": counts.get(value, 0)} for value, label in choices]
+
+
+def _median_days(pairs) -> float | None:
+    days = [(end - start).total_seconds() / 86400 for start, end in pairs if start and end and end >= start]
+    return round(median(days), 1) if days else None
+
+
+def referral_report(*, ambiti=None, date_from=None, date_to=None) -> dict:
+    """Aggregates of submitted referrals (drafts are not counted). ``ambiti=None``: the whole network."""
+    queryset = ReferralProcess.objects.exclude(state=State.DRAFT)
+    if ambiti is not None:
+        queryset = queryset.filter(ambito_id__in=list(ambiti))
+    if date_from:
+        queryset = queryset.filter(created__date__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(created__date__lte=date_to)
+    theme_names = {theme.code: theme.name for theme in Theme.objects.all()}
+    by_theme = _counts(queryset, "theme__code", "theme__code")
+    for row in by_theme:
+        row["label"] = theme_names.get(row["key"], row["key"])
+    return {
+        "total": queryset.count(),
+        "state": _choices(queryset, "state", [(value, label) for value, label in State.choices if value != "draft"]),
+        "ambito": _counts(queryset, "ambito__slug", "ambito__name"),
+        "theme": by_theme,
+        "organisation": _counts(queryset, "organization_id", "organization__name"),
+        "outcome": _choices(queryset, "outcome", Outcome.choices),
+        "result": _choices(queryset, "close_result", CloseResult.choices),
+        "median_days_to_accept": _median_days(
+            queryset.filter(accepted_at__isnull=False).values_list("submitted_at", "accepted_at")
+        ),
+        "median_days_to_close": _median_days(
+            queryset.filter(state=State.CLOSED).values_list("submitted_at", "closed_at")
+        ),
+        "scope": "network" if ambiti is None else "ambiti",
+    }
+
+
+def report_for(user, params) -> dict:
+    """The report ``user`` may read: their ambiti (network managers) or the whole network (administrators and
+    the evaluation body). ``params``: optional ``from`` and ``to`` dates (YYYY-MM-DD)."""
+    scope = Scope.of(user)
+    dates = {}
+    for key in ("from", "to"):
+        value = (params.get(key) or "").strip()
+        if value:
+            try:
+                dates[key] = date.fromisoformat(value)
+            except ValueError:
+                raise ValidationError({key: _("Use the format YYYY-MM-DD.")})
+    return referral_report(
+        ambiti=None if scope.reports_network_wide else scope.managed_ambiti,
+        date_from=dates.get("from"),
+        date_to=dates.get("to"),
+    )
+
+
+def report_csv(report: dict) -> str:
+    """The report as CSV: one row per counted group, then the medians."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["dimension", "key", "label", "count"])
+    writer.writerow(["total", "", "", report["total"]])
+    for dimension, _title in DIMENSIONS:
+        for row in report[dimension]:
+            writer.writerow([dimension, row["key"], row["label"], row["count"]])
+    writer.writerow(["median_days_to_accept", "", "", report["median_days_to_accept"] or ""])
+    writer.writerow(["median_days_to_close", "", "", report["median_days_to_close"] or ""])
+    return out.getvalue()
+
+
+def csv_response(report: dict) -> HttpResponse:
+    response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="referrals-report.csv"'
+    return response
+
+
+def bar_chart_svg(rows: list[dict], *, width: int = 480, bar: int = 18, gap: int = 6) -> str:
+    """A horizontal bar chart as inline SVG (no JavaScript, no CDN). Labels are escaped."""
+    if not rows:
+        return ""
+    label_width, count_width = 190, 40
+    scale = (width - label_width - count_width) / max(max(row["count"] for row in rows), 1)
+    height = len(rows) * (bar + gap)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'viewBox="0 0 {width} {height}" class="chart">'
+    ]
+    for index, row in enumerate(rows):
+        y = index * (bar + gap)
+        length = max(row["count"] * scale, 1 if row["count"] else 0)
+        label = escape(str(row["label"])[:32])
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + bar - 5}" text-anchor="end">{label}</text>'
+            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" rx="2"><title>{label}: '
+            f"{row['count']}</title></rect>"
+            f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 5}">{row["count"]}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
