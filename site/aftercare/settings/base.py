@@ -259,7 +259,6 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 ]
 # JSON APIs live outside i18n_patterns: their 404s must not be redirected to /it/… (see aftercare.middleware).
 UNPREFIXED_PATH_PREFIXES = ("/api/", "/hsds/")
-MIDDLEWARE[MIDDLEWARE.index("django.middleware.locale.LocaleMiddleware")] = "aftercare.middleware.LocaleMiddleware"
 
 # --- Referrals (referrals/; README section "Referrals") ---------------------
 
