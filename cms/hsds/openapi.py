@@ -78,7 +78,7 @@ def hsds_components() -> dict[str, dict]:
 
 def add_hsds_components(result, generator, request, public):
     """drf-spectacular postprocessing hook: adds the HSDS components when some path refers to them."""
-    if f"#/components/schemas/{COMPONENT_PREFIX}" in json.dumps(result.get("paths", {})):
+    if f"#/components/schemas/{COMPONENT_PREFIX}" in json.dumps(result.get("paths", {}), default=str):
         result.setdefault("components", {}).setdefault("schemas", {}).update(hsds_components())
     return result
 
