@@ -242,3 +242,23 @@ LOGGING = {
         "elastic_transport": {"level": "WARNING"},
     },
 }
+
+# --- Public search (search/): analyzers and index sync ------------------------
+# One analyzer per content language, as ``code=analyzer`` pairs. The defaults are the
+# built-in language analyzers of the Elasticsearch reference; "folded" (standard tokenizer,
+# lowercase, ASCII folding) serves languages Elasticsearch has no analyzer for. On osmem
+# (SEARCH_ENGINE_KIND=osmem) search/analyzers.py replaces the analyzers it lacks with "folded".
+SEARCH_LANGUAGE_ANALYZERS = env.dict(
+    "SEARCH_LANGUAGE_ANALYZERS",
+    default={
+        "it": "italian",
+        "en": "english",
+        "fr": "french",
+        "es": "spanish",
+        "ar": "arabic",
+        "uk": "folded",
+        "ro": "romanian",
+        "sq": "folded",
+        "zh-hans": "cjk",
+    },
+)
