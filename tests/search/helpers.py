@@ -1,0 +1,26 @@
+"""Helpers shared by the search tests."""
+
+from search.client import get_client
+from search.index import alias_name
+
+
+def indexed_documents() -> dict[str, dict]:
+    """Every document behind the read alias, by document id."""
+    client = get_client()
+    client.indices.refresh(index=alias_name())
+    response = client.search(index=alias_name(), size=10_000, query={"match_all": {}})
+    return {hit["_id"]: hit["_source"] for hit in response["hits"]["hits"]}
+
+
+def result_ids(response) -> list[int]:
+    assert response.status_code == 200, response.content
+    return [hit["id"] for hit in response.json()["results"]]
+
+
+def result_titles(response) -> list[str]:
+    assert response.status_code == 200, response.content
+    return [hit["title"] for hit in response.json()["results"]]
+
+
+def facet_counts(response, facet: str) -> dict[str, int]:
+    return {value["value"]: value["count"] for value in response.json()["facets"][facet]}
