@@ -58,17 +58,24 @@ def request_update(doc_type: str, ids) -> int:
     return len(ids)
 
 
+class _EnqueueAfterCommit:
+    """Registered once per transaction; enqueues the processing task when the transaction commits."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        process_index_updates.enqueue()
+
+
 def schedule_processing() -> None:
-    """Enqueues the processing task once, after the current transaction commits."""
+    """Enqueues the processing task after the current transaction commits (once per transaction)."""
     if connection.in_atomic_block and any(
-        callback is _enqueue_after_commit for _, callback, _ in connection.run_on_commit
+        isinstance(callback, _EnqueueAfterCommit) and not callback.done for _, callback, _ in connection.run_on_commit
     ):
         return
-    transaction.on_commit(_enqueue_after_commit, robust=True)
-
-
-def _enqueue_after_commit() -> None:
-    process_index_updates.enqueue()
+    transaction.on_commit(_EnqueueAfterCommit(), robust=True)
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Helpers shared by the search tests."""
 
 from search.client import get_client
-from search.index import alias_name
+from search.documents import DOCUMENTS
+from search.index import alias_name, prepared_documents
 
 
 def indexed_documents() -> dict[str, dict]:
@@ -10,6 +11,11 @@ def indexed_documents() -> dict[str, dict]:
     client.indices.refresh(index=alias_name())
     response = client.search(index=alias_name(), size=10_000, query={"match_all": {}})
     return {hit["_id"]: hit["_source"] for hit in response["hits"]["hits"]}
+
+
+def database_documents() -> dict[str, dict]:
+    """Every document the database gives now: what the index must equal."""
+    return {doc_id: source for doc_type in DOCUMENTS for doc_id, source in prepared_documents(doc_type)}
 
 
 def result_ids(response) -> list[int]:

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import PageViewRestriction
 
-from cms.models import Location, Organization, Service
+from cms.models import Location, Organization, Service, ServiceAtLocation
 from search.documents import GuidelineDocument, Lookups, ServiceDocument, allowed_fields, document_id
 from search.index import prepared_documents, write_documents
 from tests.factories import (
@@ -113,7 +113,7 @@ def test_only_published_active_records_of_published_organisations_are_indexed(se
     ServiceFactory(name_it="Chiuso per ora", status=Service.Status.TEMPORARILY_CLOSED)
     ServiceFactory(name_it="Di un ente non pubblicato", organization=OrganizationFactory(live=False))
     hidden_office = LocationFactory(organization=public.organization, municipality=comune("Merate"), live=False)
-    public.service_at_locations.create(location=hidden_office)
+    ServiceAtLocation.objects.create(service=public, location=hidden_office)
     guideline = make_guideline(title_it="Linea guida pubblica")
     make_guideline(title_it="Linea guida in bozza", live=False)
     private = make_guideline(title_it="Linea guida riservata")

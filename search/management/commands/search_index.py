@@ -62,9 +62,14 @@ class Command(BaseCommand):
         self.process_pending(retry_now=True, quiet_when_empty=True)
 
     def status(self):
-        state = index_status()
         pending = pending_summary()
         write = self.stdout.write
+        try:
+            state = index_status()
+        except (TransportError, ApiError) as error:
+            write(self.style.ERROR(f"Search engine unreachable: {type(error).__name__}: {error}"))
+            self.write_pending(pending)
+            raise CommandError("The search engine did not answer.") from error
         write(f"Read alias: {state.alias} -> {', '.join(state.live_indices) or 'MISSING (run --rebuild)'}")
         if state.building:
             write(f"Being built: {', '.join(state.building)}")
@@ -77,16 +82,20 @@ class Command(BaseCommand):
             found = state.indexed.get(doc_type, 0)
             mark = "" if found == expected else "   <- differs"
             write(f"  {doc_type:<10} {found:>7} / {expected:<7}{mark}")
+        self.write_pending(pending)
+        if state.in_sync and not pending.total:
+            write(self.style.SUCCESS("In sync."))
+        else:
+            write(self.style.WARNING("Not in sync."))
+
+    def write_pending(self, pending):
+        write = self.stdout.write
         write(f"Pending updates: {pending.total} ({pending.failing} failing)")
         if pending.total:
             write(f"  oldest requested {timezone.localtime(pending.oldest):%Y-%m-%d %H:%M:%S}")
             write(f"  next attempt     {timezone.localtime(pending.next_attempt):%Y-%m-%d %H:%M:%S}")
         if pending.last_error:
             write(f"  last error: {pending.last_error[:300]}")
-        if state.in_sync and not pending.total:
-            write(self.style.SUCCESS("In sync."))
-        else:
-            write(self.style.WARNING("Not in sync."))
 
     def process_pending(self, *, retry_now, quiet_when_empty=False):
         if not indices_behind(alias_name()):
