@@ -29,7 +29,12 @@ from .queries import (
     search,
     suggest,
 )
-from .serializers import ErrorSerializer, SearchResponseSerializer, SuggestResponseSerializer, UnavailableSerializer
+from .serializers import (
+    SearchErrorSerializer,
+    SearchResponseSerializer,
+    SearchUnavailableSerializer,
+    SuggestResponseSerializer,
+)
 
 PUBLIC_CACHE = "public, max-age=60"
 WHO = "Who may use it: anyone, no account needed. The index holds no personal data."
@@ -68,6 +73,23 @@ def _parameters(*names):
         "page_size": OpenApiParameter("page_size", int, description=f"1–{MAX_PAGE_SIZE}, default 10."),
     }
     return [available[name] for name in names]
+
+
+def public_schema(*, operation_id, summary, description, parameters, response):
+    """The OpenAPI description shared by the public search endpoints (anonymous; 400 and 503 documented)."""
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        description=f"{WHO}\n\n{description}",
+        parameters=parameters,
+        responses={
+            200: response,
+            400: OpenApiResponse(SearchErrorSerializer, description="Bad parameters, with a message for each."),
+            503: OpenApiResponse(SearchUnavailableSerializer, description="The search engine is unavailable."),
+        },
+        auth=[],
+        tags=["search"],
+    )
 
 
 # --- Views ---------------------------------------------------------------------------------
@@ -126,10 +148,10 @@ class SearchView(PublicSearchView):
     search engine is down: 503 with Retry-After, within two seconds.
     """
 
-    @extend_schema(
+    @public_schema(
         operation_id="search",
         summary="Search services and guidelines",
-        description=f"{WHO}\n\n" + (__doc__ or ""),
+        description=__doc__,
         parameters=_parameters(
             "q",
             "lang",
@@ -147,13 +169,7 @@ class SearchView(PublicSearchView):
             "page",
             "page_size",
         ),
-        responses={
-            200: SearchResponseSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Bad parameters, with a message per parameter."),
-            503: OpenApiResponse(UnavailableSerializer, description="The search engine is unavailable; retry later."),
-        },
-        auth=[],
-        tags=["search"],
+        response=SearchResponseSerializer,
     )
     def get(self, request):
         return super().get(request)
@@ -213,18 +229,12 @@ class SuggestView(PublicSearchView):
     empty list. When the search engine is down: 503 with Retry-After, within two seconds.
     """
 
-    @extend_schema(
+    @public_schema(
         operation_id="search_suggest",
         summary="Suggestions while typing",
-        description=f"{WHO}\n\n" + (__doc__ or ""),
+        description=__doc__,
         parameters=_parameters("q", "lang"),
-        responses={
-            200: SuggestResponseSerializer,
-            400: OpenApiResponse(ErrorSerializer, description="Bad parameters, with a message per parameter."),
-            503: OpenApiResponse(UnavailableSerializer, description="The search engine is unavailable; retry later."),
-        },
-        auth=[],
-        tags=["search"],
+        response=SuggestResponseSerializer,
     )
     def get(self, request):
         return super().get(request)

@@ -225,7 +225,33 @@ def with_italian_fallback(values: dict[str, str]) -> dict[str, str]:
     return {code: values.get(code) or source for code in languages() if values.get(code) or source}
 
 
-class ServiceDocument(BaseDocument):
+class TranslatedNameMixin:
+    """The name of a record in every language, for searching, suggesting and sorting."""
+
+    name_field = "name"
+
+    @classmethod
+    def names(cls, record) -> dict[str, str]:
+        return translated_text(record, cls.name_field)
+
+    @classmethod
+    def prepare_translated(cls, record, lookups):
+        return sorted(cls.names(record))
+
+    @classmethod
+    def prepare_name(cls, record, lookups):
+        return cls.names(record)
+
+    @classmethod
+    def prepare_autocomplete(cls, record, lookups):
+        return with_italian_fallback(cls.names(record))
+
+    @classmethod
+    def prepare_title_sort(cls, record, lookups):
+        return {code: sort_key(name) for code, name in with_italian_fallback(cls.names(record)).items()}
+
+
+class ServiceDocument(TranslatedNameMixin, BaseDocument):
     doc_type = SERVICE
     model = Service
     fields = (
@@ -287,26 +313,10 @@ class ServiceDocument(BaseDocument):
         return service.updated_at.isoformat() if service.updated_at else None
 
     @staticmethod
-    def prepare_translated(service, lookups):
-        return sorted(translated_text(service, "name"))
-
-    @staticmethod
-    def prepare_name(service, lookups):
-        return translated_text(service, "name")
-
-    @staticmethod
     def prepare_body(service, lookups):
         parts = [translated_text(service, name) for name in ("description", "eligibility", "how_to_access")]
         bodies = {code: joined(*(part.get(code, "") for part in parts)) for code in languages()}
         return {code: text for code, text in bodies.items() if text}
-
-    @staticmethod
-    def prepare_autocomplete(service, lookups):
-        return with_italian_fallback(translated_text(service, "name"))
-
-    @staticmethod
-    def prepare_title_sort(service, lookups):
-        return {code: sort_key(name) for code, name in with_italian_fallback(translated_text(service, "name")).items()}
 
     @staticmethod
     def prepare_organization(service, lookups):
@@ -379,8 +389,9 @@ class ServiceDocument(BaseDocument):
         return sorted(ambiti)
 
 
-class GuidelineDocument(BaseDocument):
+class GuidelineDocument(TranslatedNameMixin, BaseDocument):
     doc_type = GUIDELINE
+    name_field = "title"
     model = GuidelinePage
     fields = ("translated", "name", "body", "title_sort", "themes", "target_groups", "updated_at")
 
@@ -392,14 +403,6 @@ class GuidelineDocument(BaseDocument):
     def api_path(cls, record_id):
         return f"/api/v2/pages/{record_id}/"
 
-    @staticmethod
-    def prepare_translated(page, lookups):
-        return sorted(translated_text(page, "title"))
-
-    @staticmethod
-    def prepare_name(page, lookups):
-        return translated_text(page, "title")
-
     @classmethod
     def prepare_body(cls, page, lookups):
         bodies = {}
@@ -410,10 +413,6 @@ class GuidelineDocument(BaseDocument):
             if text:
                 bodies[code] = text
         return bodies
-
-    @staticmethod
-    def prepare_title_sort(page, lookups):
-        return {code: sort_key(title) for code, title in with_italian_fallback(translated_text(page, "title")).items()}
 
     @staticmethod
     def prepare_themes(page, lookups):
@@ -463,7 +462,7 @@ class GuidelineDocument(BaseDocument):
         return [text for text in texts if text]
 
 
-class ThemeDocument(BaseDocument):
+class ThemeDocument(TranslatedNameMixin, BaseDocument):
     """A theme, for the autocomplete: "cas" → "Casa" (search with theme=housing)."""
 
     doc_type = THEME
@@ -473,18 +472,6 @@ class ThemeDocument(BaseDocument):
     @classmethod
     def public_queryset(cls):
         return Theme.objects.order_by("pk")
-
-    @staticmethod
-    def prepare_translated(theme, lookups):
-        return sorted(translated_text(theme, "name"))
-
-    @staticmethod
-    def prepare_name(theme, lookups):
-        return translated_text(theme, "name")
-
-    @staticmethod
-    def prepare_autocomplete(theme, lookups):
-        return with_italian_fallback(translated_text(theme, "name"))
 
     @staticmethod
     def prepare_themes(theme, lookups):

@@ -1,36 +1,39 @@
-"""Shapes of the search API's responses, for the OpenAPI description (responses are built as dicts)."""
+"""Shapes of the search API's responses, for the OpenAPI description (responses are built as dicts).
+
+Every name starts with "Search": OpenAPI component names are global to the whole API.
+"""
 
 from rest_framework import serializers
 
 from .queries import FACETS
 
 
-class FacetValueSerializer(serializers.Serializer):
+class SearchFacetValueSerializer(serializers.Serializer):
     value = serializers.CharField(help_text="Code or slug to pass back as a filter.")
     label = serializers.CharField(help_text="Name in the requested language.")
     count = serializers.IntegerField(help_text="Results with this value, ignoring this facet's own selection.")
     selected = serializers.BooleanField()
 
 
-class FacetsSerializer(serializers.Serializer):
+class SearchFacetsSerializer(serializers.Serializer):
     def get_fields(self):
-        return {facet.param: FacetValueSerializer(many=True) for facet in FACETS}
+        return {facet.param: SearchFacetValueSerializer(many=True) for facet in FACETS}
 
 
-class OrganizationSerializer(serializers.Serializer):
+class SearchOrganizationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     kind = serializers.CharField()
 
 
-class HitSerializer(serializers.Serializer):
+class SearchHitSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["service", "guideline"])
     id = serializers.IntegerField()
     title = serializers.CharField(help_text="Plain text.")
     title_highlighted = serializers.CharField(help_text="HTML: the escaped title, with <mark> around matches.")
     snippet = serializers.CharField(help_text="HTML: an escaped passage of the text, with <mark> around matches.")
     language = serializers.CharField(help_text="Language of title and snippet: Italian when there is no translation.")
-    organization = OrganizationSerializer(allow_null=True)
+    organization = SearchOrganizationSerializer(allow_null=True)
     comuni = serializers.ListField(child=serializers.CharField(), help_text="Comuni of the service's offices.")
     distance_km = serializers.FloatField(allow_null=True, help_text="To the nearest office, when lat/lon are given.")
     url = serializers.URLField(allow_null=True, help_text="The record in the directory API or the pages API.")
@@ -38,7 +41,7 @@ class HitSerializer(serializers.Serializer):
     is_sample = serializers.BooleanField(help_text="An invented record of the demo content.")
 
 
-class SuggestedThemeSerializer(serializers.Serializer):
+class SearchSuggestedThemeSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()
     url = serializers.URLField(help_text="A search filtered by this theme.")
@@ -53,13 +56,13 @@ class SearchResponseSerializer(serializers.Serializer):
     pages = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
-    results = HitSerializer(many=True)
-    facets = FacetsSerializer()
+    results = SearchHitSerializer(many=True)
+    facets = SearchFacetsSerializer()
     did_you_mean = serializers.CharField(allow_null=True, help_text="A corrected query, when nothing was found.")
-    suggested_themes = SuggestedThemeSerializer(many=True, help_text="When nothing was found: every theme.")
+    suggested_themes = SearchSuggestedThemeSerializer(many=True, help_text="When nothing was found: every theme.")
 
 
-class SuggestionSerializer(serializers.Serializer):
+class SearchSuggestionSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["theme", "comune", "service"])
     text = serializers.CharField()
     value = serializers.CharField(help_text="Theme code, comune slug or service id.")
@@ -69,14 +72,14 @@ class SuggestionSerializer(serializers.Serializer):
 class SuggestResponseSerializer(serializers.Serializer):
     q = serializers.CharField()
     lang = serializers.CharField()
-    suggestions = SuggestionSerializer(many=True)
+    suggestions = SearchSuggestionSerializer(many=True)
 
 
-class ErrorSerializer(serializers.Serializer):
+class SearchErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
-class UnavailableSerializer(serializers.Serializer):
+class SearchUnavailableSerializer(serializers.Serializer):
     detail = serializers.CharField()
     retry_after = serializers.IntegerField()

@@ -333,3 +333,42 @@ def test_an_unused_location_of_the_organisation_does_not_place_the_service(searc
     search_index()
     assert result_ids(api(q="casa", comune="lecco")) == [service.pk]
     assert result_ids(api(q="casa", comune="monza")) == []
+
+
+def json_schema(openapi: dict, component: str) -> dict:
+    """An OpenAPI 3.0 component as a strict JSON Schema: nullable made explicit, no undocumented property."""
+
+    def convert(node):
+        if isinstance(node, list):
+            return [convert(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        node = {key: convert(value) for key, value in node.items()}
+        if "$ref" in node:
+            node["$ref"] = node["$ref"].replace("#/components/schemas/", "#/$defs/")
+        if node.get("type") == "object" and "properties" in node:
+            node.setdefault("additionalProperties", False)
+        if node.pop("nullable", False):
+            node = {"anyOf": [node, {"type": "null"}]}
+        return node
+
+    definitions = convert(openapi["components"]["schemas"])
+    return {"$ref": f"#/$defs/{component}", "$defs": definitions}
+
+
+def test_responses_match_their_openapi_description_exactly(corpus, client):
+    import jsonschema
+
+    openapi = client.get("/api/schema/", {"format": "json"}).json()
+    lecco = comune("Lecco")
+    cases = [
+        ("/api/search/", {"q": "casa", "lat": str(lecco.latitude), "lon": str(lecco.longitude)}, "SearchResponse"),
+        ("/api/search/", {"q": "cesi"}, "SearchResponse"),
+        ("/api/search/suggest/", {"q": "cas"}, "SuggestResponse"),
+        ("/api/search/", {"lang": "xx"}, "SearchError"),
+    ]
+    for path, params, component in cases:
+        body = client.get(path, params).json()
+        jsonschema.validate(body, json_schema(openapi, component))
+    with pytest.raises(jsonschema.ValidationError):  # the check is strict: an extra field fails it
+        jsonschema.validate({**client.get("/api/search/").json(), "extra": 1}, json_schema(openapi, "SearchResponse"))
