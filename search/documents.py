@@ -195,7 +195,13 @@ class BaseDocument:
         raise NotImplementedError
 
     @classmethod
-    def api_path(cls, record_id: int) -> str | None:
+    def public_id(cls, source: dict) -> str:
+        """The record's identifier in its own API (what a hit calls ``id``)."""
+        return str(source["record_id"])
+
+    @classmethod
+    def api_path(cls, source: dict) -> str | None:
+        """Where the record is read in full, from its indexed document."""
         return None
 
     @classmethod
@@ -297,8 +303,12 @@ class ServiceDocument(TranslatedNameMixin, BaseDocument):
         )
 
     @classmethod
-    def api_path(cls, record_id):
-        return f"/api/directory/services/{record_id}/"
+    def public_id(cls, source):
+        return source["uuid"]  # the directory API names records by UUID
+
+    @classmethod
+    def api_path(cls, source):
+        return f"/api/directory/services/{source['uuid']}/"
 
     @staticmethod
     def prepare_uuid(service, lookups):
@@ -400,8 +410,8 @@ class GuidelineDocument(TranslatedNameMixin, BaseDocument):
         return GuidelinePage.objects.live().public().prefetch_related("themes").order_by("pk")
 
     @classmethod
-    def api_path(cls, record_id):
-        return f"/api/v2/pages/{record_id}/"
+    def api_path(cls, source):
+        return f"/api/v2/pages/{source['record_id']}/"
 
     @classmethod
     def prepare_body(cls, page, lookups):

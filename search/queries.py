@@ -338,7 +338,7 @@ def build_search_body(params: SearchParams) -> dict:
 
     start = (params.page - 1) * params.page_size
     size = params.page_size if start + params.page_size <= MAX_RESULT_WINDOW else 0
-    source = ["doc_type", "record_id", "translated", "organization", "locations.comune_name", "locations.point"]
+    source = ["doc_type", "record_id", "uuid", "translated", "organization", "locations.comune_name", "locations.point"]
     source += ["is_sample", "themes", f"name.{language}", f"name.{italian}", f"body.{language}", f"body.{italian}"]
     body = {
         "query": query,
@@ -401,7 +401,7 @@ class FacetValue:
 @dataclass
 class Hit:
     type: str
-    id: int
+    id: str  # the identifier in the record's own API: a service's UUID, a page's id
     title: str
     title_highlighted: str  # HTML: the title escaped, with <mark> around matched words
     snippet: str  # HTML: an escaped passage of the text, with <mark> around matched words
@@ -493,9 +493,10 @@ def _hit(raw: dict, params: SearchParams) -> Hit:
             )
         distance = round(distance, 1) if distance is not None and math.isfinite(distance) else None
     organization = source.get("organization")
+    document = DOCUMENTS[source["doc_type"]]
     return Hit(
         type=source["doc_type"],
-        id=source["record_id"],
+        id=document.public_id(source),
         title=title,
         title_highlighted=title_highlighted,
         snippet=snippet,
@@ -503,7 +504,7 @@ def _hit(raw: dict, params: SearchParams) -> Hit:
         organization=organization,
         comuni=comuni,
         distance_km=distance,
-        api_path=DOCUMENTS[source["doc_type"]].api_path(source["record_id"]),
+        api_path=document.api_path(source),
         themes=source.get("themes", []),
         is_sample=bool(source.get("is_sample", False)),
     )
@@ -544,7 +545,7 @@ def did_you_mean(q: str, entries: list[dict]) -> str | None:
 class Suggestion:
     type: str  # "theme", "comune" or "service"
     text: str
-    value: str  # theme code, comune slug or service id
+    value: str  # theme code, comune slug or service UUID
     api_path: str | None  # the service's record (services only)
 
 
@@ -573,7 +574,15 @@ def build_suggest_body(q: str, language: str) -> dict:
                     "top": {
                         "top_hits": {
                             "size": max(SUGGESTIONS_PER_TYPE.values()),
-                            "_source": ["doc_type", "record_id", "autocomplete", "themes", "comuni"],
+                            "_source": [
+                                "doc_type",
+                                "record_id",
+                                "uuid",
+                                "themes",
+                                "comuni",
+                                f"autocomplete.{language}",
+                                f"autocomplete.{settings.LANGUAGE_CODE}",
+                            ],
                         }
                     }
                 },
@@ -596,12 +605,13 @@ def suggest(*, q: str, lang: str) -> list[Suggestion]:
     for doc_type, limit in SUGGESTIONS_PER_TYPE.items():
         for raw in by_type.get(doc_type, [])[:limit]:
             source = raw["_source"]
-            text = source.get("autocomplete", {}).get(lang) or source.get("autocomplete", {}).get("it", "")
+            names = source.get("autocomplete", {})
+            text = names.get(lang) or names.get(settings.LANGUAGE_CODE, "")
             if doc_type == THEME:
                 value, api_path = source["themes"][0], None
             elif doc_type == COMUNE:
                 value, api_path = source["comuni"][0], None
             else:
-                value, api_path = str(source["record_id"]), DOCUMENTS[SERVICE].api_path(source["record_id"])
+                value, api_path = DOCUMENTS[SERVICE].public_id(source), DOCUMENTS[SERVICE].api_path(source)
             suggestions.append(Suggestion(type=doc_type, text=text, value=value, api_path=api_path))
     return suggestions

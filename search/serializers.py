@@ -28,7 +28,7 @@ class SearchOrganizationSerializer(serializers.Serializer):
 
 class SearchHitSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["service", "guideline"])
-    id = serializers.IntegerField()
+    id = serializers.CharField(help_text="The identifier in the record's API: a service's UUID, a page's id.")
     title = serializers.CharField(help_text="Plain text.")
     title_highlighted = serializers.CharField(help_text="HTML: the escaped title, with <mark> around matches.")
     snippet = serializers.CharField(help_text="HTML: an escaped passage of the text, with <mark> around matches.")
@@ -65,7 +65,7 @@ class SearchResponseSerializer(serializers.Serializer):
 class SearchSuggestionSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["theme", "comune", "service"])
     text = serializers.CharField()
-    value = serializers.CharField(help_text="Theme code, comune slug or service id.")
+    value = serializers.CharField(help_text="Theme code, comune slug or service UUID.")
     url = serializers.URLField(help_text="A search filtered by the theme or comune, or the service's record.")
 
 

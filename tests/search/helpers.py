@@ -1,5 +1,6 @@
 """Helpers shared by the search tests."""
 
+from cms.models import Service
 from search.client import get_client
 from search.documents import DOCUMENTS
 from search.index import alias_name, prepared_documents
@@ -19,8 +20,14 @@ def database_documents() -> dict[str, dict]:
 
 
 def result_ids(response) -> list[int]:
+    """Database primary keys of the hits, in order (services are named by UUID in the API)."""
     assert response.status_code == 200, response.content
-    return [hit["id"] for hit in response.json()["results"]]
+    hits = response.json()["results"]
+    by_uuid = dict(
+        Service.objects.filter(uuid__in=[h["id"] for h in hits if h["type"] == "service"]).values_list("uuid", "pk")
+    )
+    by_uuid = {str(uuid): pk for uuid, pk in by_uuid.items()}
+    return [by_uuid[hit["id"]] if hit["type"] == "service" else int(hit["id"]) for hit in hits]
 
 
 def result_titles(response) -> list[str]:

@@ -51,8 +51,13 @@ def test_typos_are_tolerated(corpus, api):
 
 
 def test_records_without_a_translation_are_found_and_shown_in_italian(corpus, api):
-    hit = api(q="mediazione", lang="en").json()["results"][0]
-    assert (hit["id"], hit["title"], hit["language"]) == (corpus.mediation.pk, "Mediazione linguistica", "it")
+    response = api(q="mediazione", lang="en")
+    hit = response.json()["results"][0]
+    assert (result_ids(response), hit["title"], hit["language"]) == (
+        [corpus.mediation.pk],
+        "Mediazione linguistica",
+        "it",
+    )
     assert api(q="housing", lang="en").json()["results"][0]["language"] == "en"
 
 
@@ -121,7 +126,7 @@ def test_geo_radius_and_distance_sort(corpus, api):
     response = api(lat=str(lecco.latitude), lon=str(lecco.longitude), radius_km="10", sort="distance")
     hits = response.json()["results"]
     # Lecco (0 km), Valmadrera (about 3 km), Calolziocorte (about 7 km); Merate (17 km) and Monza (30 km) are out.
-    assert [hit["id"] for hit in hits] == [corpus.housing.pk, corpus.jobs.pk, corpus.finance.pk]
+    assert result_ids(response) == [corpus.housing.pk, corpus.jobs.pk, corpus.finance.pk]
     distances = [hit["distance_km"] for hit in hits]
     assert distances == sorted(distances)
     assert distances[0] < 0.5
@@ -161,7 +166,7 @@ def test_hits_carry_what_a_result_list_needs(corpus, api, search_index):
     response = api(q="casa", lang="it")
     hits = {hit["type"]: hit for hit in response.json()["results"]}
     service = hits["service"]
-    assert service["id"] == corpus.housing.pk
+    assert service["id"] == str(corpus.housing.uuid)
     assert service["title"] == "Sportello casa per le famiglie"
     assert service["title_highlighted"] == "Sportello <mark>casa</mark> per le famiglie"
     assert "<mark>casa</mark>" in service["snippet"]
@@ -172,10 +177,10 @@ def test_hits_carry_what_a_result_list_needs(corpus, api, search_index):
     }
     assert service["comuni"] == ["Lecco"]
     assert service["distance_km"] is None
-    assert service["url"] == f"http://testserver/api/directory/services/{corpus.housing.pk}/"
+    assert service["url"] == f"http://testserver/api/directory/services/{corpus.housing.uuid}/"
     assert service["themes"] == ["housing"]
     page = hits["guideline"]
-    assert (page["id"], page["url"]) == (guideline.pk, f"http://testserver/api/v2/pages/{guideline.pk}/")
+    assert (page["id"], page["url"]) == (str(guideline.pk), f"http://testserver/api/v2/pages/{guideline.pk}/")
     assert page["organization"] is None
     assert response["Content-Language"] == "it"
     assert "public" in response["Cache-Control"]
@@ -186,7 +191,7 @@ def test_text_is_escaped_and_only_marks_are_html(search_index, api):
     service = ServiceFactory(name_it="Casa <b>sicura</b> & serena", description_it="<script>alert(1)</script> casa")
     search_index()
     hit = api(q="casa").json()["results"][0]
-    assert hit["id"] == service.pk
+    assert hit["id"] == str(service.uuid)
     assert hit["title"] == "Casa <b>sicura</b> & serena"
     assert hit["title_highlighted"].startswith("<mark>Casa</mark> &lt;b&gt;sicura&lt;")
     assert "<script>" not in hit["snippet"]
@@ -287,8 +292,8 @@ def test_suggestions_offer_themes_comuni_and_service_names(corpus, api):
         {
             "type": "service",
             "text": "Sportello casa per le famiglie",
-            "value": str(corpus.housing.pk),
-            "url": f"http://testserver/api/directory/services/{corpus.housing.pk}/",
+            "value": str(corpus.housing.uuid),
+            "url": f"http://testserver/api/directory/services/{corpus.housing.uuid}/",
         }
     ]
 

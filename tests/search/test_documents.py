@@ -103,7 +103,7 @@ def test_a_guideline_document_holds_its_text_blocks_and_the_target_groups_of_its
     assert "<b>" not in body
     assert document["themes"] == ["housing"]
     assert document["target_groups"] == ["newly-arrived"]
-    assert GuidelineDocument.api_path(page.pk) == f"/api/v2/pages/{page.pk}/"
+    assert GuidelineDocument.api_path(document) == f"/api/v2/pages/{page.pk}/"
 
 
 def test_only_published_active_records_of_published_organisations_are_indexed(search_index):
