@@ -1,13 +1,16 @@
 """Keeping the index in sync: every editorial action reaches the index after commit, through the task queue."""
 
 from django.core.management import call_command
-from django.test import override_settings
 
 from wagtail.models import PageViewRestriction
+
+import pytest
+from django_tasks_db.models import DBTaskResult
 
 from cms.geography import move_municipality
 from cms.models import GuidelineIndexPage, Service, ServiceAtLocation, Theme
 from search.documents import document_id
+from search.index import rebuild
 from search.models import PendingIndexUpdate
 from tests.factories import LocationFactory, OrganizationFactory, ServiceFactory, ambito, comune
 
@@ -187,16 +190,23 @@ def test_guidelines_follow_publishing_moves_privacy_and_deletion(search_index, c
     assert doc("guideline", page.pk) is None
 
 
-def test_changes_are_written_by_the_database_worker_in_production(search_index, committed):
-    search_index()
-    with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
-        with committed():
-            service = ServiceFactory(name_it="Servizio pubblicato")
-        assert doc("service", service.pk) is None  # queued, not written yet
-        assert PendingIndexUpdate.objects.filter(object_id=service.pk).exists()
-        call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_changes_are_written_by_the_database_worker_in_production(clean_search_index, settings):
+    """Production's path: the task is a row of django-tasks-db, run by ``manage.py db_worker``.
+
+    The worker opens and closes database connections itself, so this test really commits.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    rebuild()
+    service = ServiceFactory(name_it="Servizio pubblicato")  # each save commits; tasks are queued
+    assert doc("service", service.pk) is None  # queued, not written yet
+    assert PendingIndexUpdate.objects.filter(object_id=service.pk).exists()
+    assert DBTaskResult.objects.filter(status="READY").exists()
+
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
     assert doc("service", service.pk)["name"]["it"] == "Servizio pubblicato"
     assert not PendingIndexUpdate.objects.exists()
+    assert not DBTaskResult.objects.exclude(status="SUCCESSFUL").exists()
 
 
 def test_index_equals_database(search_index):
