@@ -100,7 +100,7 @@ class PublicSearchView(APIView):
     authentication_classes = []
 
     def message_language(self, request) -> str:
-        requested = request.query_params.get("lang", "")
+        requested = request.query_params.get("lang", "").strip().lower()
         return requested if requested in language_codes() else self.default_language(request)
 
     @staticmethod

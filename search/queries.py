@@ -32,7 +32,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from elastic_transport import TransportError
-from elasticsearch import ApiError
+from elasticsearch import ApiError, BadRequestError
 
 from .client import get_client
 from .documents import COMUNE, DOCUMENTS, SEARCHABLE_TYPES, SERVICE, SUGGESTED_TYPES, THEME
@@ -155,7 +155,7 @@ def parse_search_params(data, *, default_language: str | None = None) -> SearchP
         )
 
     codes = language_codes()
-    lang = (data.get("lang") or "").strip() or default_language or settings.LANGUAGE_CODE
+    lang = (data.get("lang") or "").strip().lower() or default_language or settings.LANGUAGE_CODE
     if lang not in codes:
         fallback = (default_language or "").split("-")[0]
         if not data.get("lang") and fallback in codes:
@@ -433,6 +433,9 @@ def run_search_request(body: dict, *, index: str | None = None) -> dict:
     client = get_client().options(request_timeout=settings.SEARCH_TIMEOUT_SECONDS)
     try:
         return client.search(index=index or alias_name(), body=body).body
+    except BadRequestError as error:  # a query this code built was refused: a bug, not an outage
+        logger.error("search request refused by the engine: %s", error)
+        raise SearchUnavailable(str(error)) from error
     except (TransportError, ApiError) as error:
         logger.warning("search engine unavailable: %s: %s", type(error).__name__, error)
         raise SearchUnavailable(str(error)) from error
