@@ -8,9 +8,10 @@ One index holds four kinds of documents, told apart by ``doc_type``:
 - ``guideline``: a live, public guideline page;
 - ``theme`` and ``comune``: small documents that only feed the autocomplete of the search box.
 
-Each document holds every language: ``name.<lang>`` and ``body.<lang>`` are analysed with that
-language's analyzer (search/analyzers.py); ``name_folded`` and ``text_folded`` gather every
-language, lowercased and ASCII-folded; ``autocomplete.<lang>`` holds the name (in Italian when
+Each document holds every language: ``name.<lang>``, ``body.<lang>`` and ``topics.<lang>`` (the
+names of its themes and target groups) are analysed with that language's analyzer
+(search/analyzers.py); ``name_folded`` and ``text_folded`` gather every language, lowercased and
+ASCII-folded; ``autocomplete.<lang>`` holds the name (in Italian when
 there is no translation) cut into prefixes. The mapping is strict: a field that is not declared
 here is refused by the engine, so nothing outside this allow-list (and nothing personal) can
 reach the index. This module reads the directory (cms) and nothing else.
@@ -96,6 +97,7 @@ def build_mapping(*, engine_kind: str | None = None) -> Mapping:
     mapping.field("translated", Keyword())
     mapping.field("name", per_language(copy_to=["name_folded", "text_folded"]))
     mapping.field("body", per_language(copy_to=["text_folded"]))
+    mapping.field("topics", per_language(copy_to=["text_folded"]))
     mapping.field("name_folded", Text(analyzer=folded))
     mapping.field("text_folded", Text(analyzer=folded))
     mapping.field(
@@ -177,8 +179,15 @@ class Lookups:
         return table
 
     @cached_property
-    def target_group_codes(self) -> dict[int, str]:
-        return dict(TargetGroup.objects.values_list("pk", "code"))
+    def target_groups(self) -> dict[int, TargetGroup]:
+        return {group.pk: group for group in TargetGroup.objects.all()}
+
+
+def topics(terms) -> dict[str, str]:
+    """The names of themes and target groups in every language (Italian where not translated)."""
+    names = [with_italian_fallback(translated_text(term, "name")) for term in terms]
+    joined_names = {code: " · ".join(n[code] for n in names if n.get(code)) for code in languages()}
+    return {code: text for code, text in joined_names.items() if text}
 
 
 # --- Documents -----------------------------------------------------------------------------
@@ -267,6 +276,7 @@ class ServiceDocument(TranslatedNameMixin, BaseDocument):
         "translated",
         "name",
         "body",
+        "topics",
         "autocomplete",
         "title_sort",
         "organization",
@@ -332,6 +342,10 @@ class ServiceDocument(TranslatedNameMixin, BaseDocument):
     def prepare_organization(service, lookups):
         organization = service.organization
         return {"id": organization.pk, "name": organization.name, "kind": organization.kind}
+
+    @staticmethod
+    def prepare_topics(service, lookups):
+        return topics([*service.themes.all(), *service.target_groups.all()])
 
     @staticmethod
     def prepare_themes(service, lookups):
@@ -403,7 +417,7 @@ class GuidelineDocument(TranslatedNameMixin, BaseDocument):
     doc_type = GUIDELINE
     name_field = "title"
     model = GuidelinePage
-    fields = ("translated", "name", "body", "title_sort", "themes", "target_groups", "updated_at")
+    fields = ("translated", "name", "body", "topics", "title_sort", "themes", "target_groups", "updated_at")
 
     @classmethod
     def public_queryset(cls):
@@ -429,15 +443,24 @@ class GuidelineDocument(TranslatedNameMixin, BaseDocument):
         return sorted(theme.code for theme in page.themes.all())
 
     @classmethod
-    def prepare_target_groups(cls, page, lookups):
-        codes = set()
+    def target_groups_of(cls, page, lookups) -> list[TargetGroup]:
+        """The target groups of the intervention models, in any language's body."""
+        found = {}
         for code in languages():
             for block in cls.raw_blocks(getattr(page, column("body", code), None)):
                 if block.get("type") == "intervention_model":
-                    group = (block.get("value") or {}).get("target_group")
-                    if group in lookups.target_group_codes:
-                        codes.add(lookups.target_group_codes[group])
-        return sorted(codes)
+                    group = lookups.target_groups.get((block.get("value") or {}).get("target_group"))
+                    if group is not None:
+                        found[group.pk] = group
+        return list(found.values())
+
+    @classmethod
+    def prepare_target_groups(cls, page, lookups):
+        return sorted(group.code for group in cls.target_groups_of(page, lookups))
+
+    @classmethod
+    def prepare_topics(cls, page, lookups):
+        return topics([*page.themes.all(), *cls.target_groups_of(page, lookups)])
 
     @staticmethod
     def prepare_updated_at(page, lookups):

@@ -35,7 +35,8 @@ from .models import PendingIndexUpdate, retry_delay
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 200
+BATCH_SIZE = 200  # documents per bulk request
+INLINE_BATCH_SIZE = 50  # when the work runs inside a web request: each request stays short
 
 
 def request_update(doc_type: str, ids) -> int:
@@ -102,6 +103,7 @@ def process_pending(
     skip_when_down: bool = False,
     limit: int | None = None,
     timeout: float = WRITE_TIMEOUT_SECONDS,
+    batch_size: int = BATCH_SIZE,
 ) -> ProcessReport:
     """Writes the due updates to the index, batch by batch, until none is due or a write fails.
 
@@ -120,7 +122,7 @@ def process_pending(
         due = PendingIndexUpdate.objects.exclude(pk__in=processed_ids).order_by("requested_at", "pk")
         if not retry_now:
             due = due.filter(next_attempt_at__lte=now)
-        rows = list(due[:BATCH_SIZE])
+        rows = list(due[:batch_size])
         if not rows:
             break
         processed_ids.update(row.pk for row in rows)
@@ -205,9 +207,13 @@ def process_index_updates() -> dict:
 
     Run inline (development, tests), it waits for the engine no longer than a search would.
     """
-    timeout = settings.SEARCH_TIMEOUT_SECONDS if runs_inline() else WRITE_TIMEOUT_SECONDS
+    inline = runs_inline()
     try:
-        return process_pending(skip_when_down=True, timeout=timeout).as_dict()
+        return process_pending(
+            skip_when_down=True,
+            timeout=settings.SEARCH_TIMEOUT_SECONDS if inline else WRITE_TIMEOUT_SECONDS,
+            batch_size=INLINE_BATCH_SIZE if inline else BATCH_SIZE,
+        ).as_dict()
     except Exception:  # the outbox keeps the rows: a later run retries them
         logger.exception("search index: processing the pending updates failed")
         return ProcessReport(errors=["unexpected error, see the log"]).as_dict()

@@ -251,7 +251,13 @@ def _text_clause(q: str, language: str) -> dict:
                     "multi_match": {
                         "query": q,
                         "type": "best_fields",
-                        "fields": [f"name.{language}^3", f"body.{language}", "name_folded^2", "text_folded"],
+                        "fields": [
+                            f"name.{language}^3",
+                            f"body.{language}",
+                            f"topics.{language}^0.5",
+                            "name_folded^2",
+                            "text_folded",
+                        ],
                         "fuzziness": "AUTO",
                         "prefix_length": 1,
                         "max_expansions": 20,

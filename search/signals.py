@@ -160,29 +160,26 @@ def organization_changed(sender, instance, raw=False, update_fields=None, **kwar
 # --- Taxonomy and geography ----------------------------------------------------------------
 
 
-def _code_changed(instance, field_name: str) -> bool:
+def _slug_changed(instance) -> bool:
     if instance._state.adding or instance.pk is None:
         return False
-    previous = type(instance).objects.filter(pk=instance.pk).values_list(field_name, flat=True).first()
-    return previous is not None and previous != getattr(instance, field_name)
+    previous = type(instance).objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    return previous is not None and previous != instance.slug
 
 
-@receiver(pre_save, sender=Theme)
-@receiver(pre_save, sender=TargetGroup)
 @receiver(pre_save, sender=Ambito)
-def remember_code_change(sender, instance, raw=False, **kwargs):
-    """Documents hold codes and slugs, not names: only a new code or slug changes them."""
+def remember_slug_change(sender, instance, raw=False, **kwargs):
+    """Documents hold an ambito's slug, not its name: only a new slug changes them."""
     if not raw:
-        instance._search_code_changed = _code_changed(instance, "slug" if sender is Ambito else "code")
+        instance._search_slug_changed = _slug_changed(instance)
 
 
 @receiver(post_save, sender=Theme)
 def theme_saved(sender, instance, raw=False, **kwargs):
+    """A theme's code and names (the "topics" of a document) are in every document that has it."""
     forget_labels()
-    if raw:
-        return
-    request_update(THEME, [instance.pk])
-    if getattr(instance, "_search_code_changed", False):
+    if not raw:
+        request_update(THEME, [instance.pk])
         request_update(SERVICE, instance.services.values_list("pk", flat=True))
         request_update(GUIDELINE, instance.guidelines.values_list("pk", flat=True))
 
@@ -198,7 +195,7 @@ def theme_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=TargetGroup)
 def target_group_saved(sender, instance, raw=False, **kwargs):
     forget_labels()
-    if not raw and getattr(instance, "_search_code_changed", False):
+    if not raw:
         request_update(SERVICE, instance.services.values_list("pk", flat=True))
         # Guidelines name target groups inside their body: rebuild them all (there are few).
         request_update(GUIDELINE, GuidelinePage.objects.values_list("pk", flat=True))
@@ -240,7 +237,7 @@ def comune_deleted(sender, instance, **kwargs):
 @receiver(post_save, sender=Ambito)
 def ambito_saved(sender, instance, raw=False, **kwargs):
     forget_labels()
-    if not raw and getattr(instance, "_search_code_changed", False):
+    if not raw and getattr(instance, "_search_slug_changed", False):
         comuni = list(instance.municipalities.values_list("pk", flat=True))
         request_update(COMUNE, comuni)
         request_update(SERVICE, services_in_comuni(comuni) + services_of_organizations(instance.organizations.all()))

@@ -181,7 +181,8 @@ def main():
         prefixes = [(lang, prefix) for lang, items in PREFIXES.items() for prefix in items]
         for index in range(args.suggestions):
             lang, prefix = prefixes[index % len(prefixes)]
-            elapsed, response = timed(lambda: client.get("/api/search/suggest/", {"q": prefix, "lang": lang}))
+            params = {"q": prefix, "lang": lang}
+            elapsed, response = timed(lambda params=params: client.get("/api/search/suggest/", params))
             suggest_ms.append(elapsed)
             errors += response.status_code != 200
 

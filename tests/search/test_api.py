@@ -35,7 +35,9 @@ def test_each_language_finds_its_own_words_with_their_inflections(corpus, api, l
 
 
 def test_italian_inflections_find_every_form(corpus, api):
-    assert set(result_ids(api(q="famiglie"))) == {corpus.housing.pk, corpus.mediation.pk}
+    # "famiglie" in a name, "famiglia" in a description, and the target group "Famiglie".
+    assert set(result_ids(api(q="famiglie"))) == {corpus.housing.pk, corpus.mediation.pk, corpus.finance.pk}
+    assert result_ids(api(q="famiglie", target="workers,women")) == []
 
 
 def test_words_typed_without_accents_find_accented_words(corpus, api):
@@ -59,6 +61,20 @@ def test_records_without_a_translation_are_found_and_shown_in_italian(corpus, ap
         "it",
     )
     assert api(q="housing", lang="en").json()["results"][0]["language"] == "en"
+
+
+def test_a_service_is_found_by_the_names_of_its_themes_and_target_groups(search_index, api):
+    caritas = ServiceFactory(
+        name_it="Centro di ascolto Caritas",
+        description_it="Aperto il martedì.",
+        themes=["housing"],
+        target_groups=["women"],
+    )
+    named = ServiceFactory(name_it="Sportello casa", themes=["employment-training"])
+    search_index()
+    assert result_ids(api(q="casa")) == [named.pk, caritas.pk]  # its own name first
+    assert result_ids(api(q="logement", lang="fr")) == [caritas.pk]
+    assert result_ids(api(q="donne")) == [caritas.pk]
 
 
 def test_the_name_counts_more_than_the_description(search_index, api):

@@ -70,6 +70,8 @@ def test_a_service_document_holds_every_language_and_its_directory_context(db):
     }
     assert document["themes"] == ["housing", "mediation"]
     assert document["target_groups"] == ["families"]
+    assert document["topics"]["it"] == "Casa · Mediazione interculturale e linguistica · Famiglie"
+    assert document["topics"]["fr"] == "Logement · Médiation interculturelle et linguistique · Familles"
     assert document["languages_spoken"] == ["ar", "fr"]
     assert document["cost"] == "free"
     assert document["status"] == "active"
@@ -103,6 +105,7 @@ def test_a_guideline_document_holds_its_text_blocks_and_the_target_groups_of_its
     assert "<b>" not in body
     assert document["themes"] == ["housing"]
     assert document["target_groups"] == ["newly-arrived"]
+    assert document["topics"]["en"] == "Housing · Newly arrived"
     assert GuidelineDocument.api_path(document) == f"/api/v2/pages/{page.pk}/"
 
 

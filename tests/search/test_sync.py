@@ -129,6 +129,7 @@ def test_taxonomy_and_geography_changes_reach_the_documents_that_hold_them(searc
         theme.name_it = "Abitare"
         theme.save()
     assert doc("theme", theme.pk)["name"]["it"] == "Abitare"  # (this also refreshes the index)
+    assert doc("service", service.pk)["topics"]["it"] == "Abitare"  # the names of its themes are searched
     suggestions = [item["text"] for item in api("/api/search/suggest/", q="abita").json()["suggestions"]]
     assert suggestions == ["Abitare"]
 
