@@ -128,7 +128,9 @@ def _item_error(item: dict) -> str | None:
     if status < 300 or (action == "delete" and status == 404 and not error):
         return None
     if isinstance(error, dict):
-        return f"{error.get('type', 'error')}: {error.get('reason', '')}"
+        message = f"{error.get('type', 'error')}: {error.get('reason', '')}"
+        cause = error.get("caused_by") or {}
+        return f"{message} ({cause.get('reason')})" if cause.get("reason") else message
     return str(error or f"status {status}")
 
 

@@ -92,9 +92,12 @@ class ProcessReport:
 
 
 def engine_known_down(now=None) -> bool:
-    """True while earlier writes failed and their retry time has not come yet."""
+    """True while earlier writes could not reach the engine and their retry time has not come yet.
+
+    A document the engine refused does not count: it must not hold back every other update.
+    """
     now = now or timezone.now()
-    return PendingIndexUpdate.objects.filter(attempts__gt=0, next_attempt_at__gt=now).exists()
+    return PendingIndexUpdate.objects.filter(engine_unreachable=True, next_attempt_at__gt=now).exists()
 
 
 def process_pending(
@@ -148,7 +151,7 @@ def _process_batch(rows: list[PendingIndexUpdate], report: ProcessReport, *, tim
         result = write_documents(documents, timeout=timeout)
     except (TransportError, ApiError) as error:
         message = f"{type(error).__name__}: {error}"
-        _mark_failed(rows, {document_id(row.doc_type, row.object_id): message for row in rows})
+        _mark_failed(rows, {document_id(row.doc_type, row.object_id): message for row in rows}, engine_unreachable=True)
         report.failed += len(rows)
         report.errors.append(message)
         logger.warning("search index: %d updates kept for retry, the engine failed: %s", len(rows), message)
@@ -159,7 +162,7 @@ def _process_batch(rows: list[PendingIndexUpdate], report: ProcessReport, *, tim
     _delete_unchanged(done)
     report.written += len(done)
     if failed:
-        _mark_failed(failed, result.errors)
+        _mark_failed(failed, result.errors, engine_unreachable=False)
         report.failed += len(failed)
         report.errors += sorted(set(result.errors.values()))[:5]
         logger.warning("search index: %d updates refused by the engine, kept for retry", len(failed))
@@ -176,13 +179,16 @@ def _delete_unchanged(rows: list[PendingIndexUpdate]) -> None:
             ).delete()
 
 
-def _mark_failed(rows: list[PendingIndexUpdate], errors: dict[str, str]) -> None:
+def _mark_failed(rows: list[PendingIndexUpdate], errors: dict[str, str], *, engine_unreachable: bool) -> None:
     now = timezone.now()
     for row in rows:
         row.attempts += 1
         row.next_attempt_at = now + retry_delay(row.attempts)
         row.last_error = errors.get(document_id(row.doc_type, row.object_id), "")[:2000]
-    PendingIndexUpdate.objects.bulk_update(rows, ["attempts", "next_attempt_at", "last_error"], batch_size=500)
+        row.engine_unreachable = engine_unreachable
+    PendingIndexUpdate.objects.bulk_update(
+        rows, ["attempts", "next_attempt_at", "last_error", "engine_unreachable"], batch_size=500
+    )
     _schedule_retry()
 
 

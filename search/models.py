@@ -32,6 +32,11 @@ class PendingIndexUpdate(models.Model):
     attempts = models.PositiveIntegerField(_("failed attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
     last_error = models.TextField(_("last error"), blank=True)
+    engine_unreachable = models.BooleanField(
+        _("engine unreachable"),
+        default=False,
+        help_text=_("The last attempt could not reach the engine (rather than the engine refusing this document)."),
+    )
 
     class Meta:
         verbose_name = _("pending index update")

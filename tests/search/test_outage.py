@@ -16,6 +16,7 @@ from django.utils import timezone
 
 import pytest
 
+from cms.models import Location
 from search.client import get_client, reset_client
 from search.documents import build_index
 from search.index import alias_name, new_index_name
@@ -224,3 +225,27 @@ def test_a_change_made_while_its_update_is_written_is_not_lost(search_index):
     assert PendingIndexUpdate.objects.filter(object_id=service.pk).exists()
     _delete_unchanged(list(PendingIndexUpdate.objects.all()))
     assert not PendingIndexUpdate.objects.exists()
+
+
+def test_a_document_the_engine_refuses_is_retried_without_holding_back_the_others(search_index, committed):
+    broken, fine = ServiceFactory(comuni=["Lecco"]), ServiceFactory(name_it="Servizio in ordine")
+    search_index()
+    # A latitude out of range, written past the model's validation: the engine refuses the document.
+    Location.objects.filter(service_at_locations__service=broken).update(latitude=95)
+    with committed():
+        broken.save()
+        fine.name_it = "Servizio aggiornato"
+        fine.save()
+    row = PendingIndexUpdate.objects.get()
+    assert (row.object_id, row.attempts, row.engine_unreachable) == (broken.pk, 1, False)
+    assert "latitude" in row.last_error
+    assert indexed_documents()[f"service-{fine.pk}"]["name"]["it"] == "Servizio aggiornato"
+
+    with committed():  # the engine is up: later changes are written at once, not held back
+        later = ServiceFactory(name_it="Servizio successivo")
+    assert f"service-{later.pk}" in indexed_documents()
+    assert PendingIndexUpdate.objects.get().object_id == broken.pk
+
+    Location.objects.filter(service_at_locations__service=broken).update(latitude=45.85)  # repaired
+    report = process_pending(retry_now=True)
+    assert (report.written, report.remaining) == (1, 0)
