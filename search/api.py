@@ -96,6 +96,8 @@ def public_schema(*, operation_id, summary, description, parameters, response):
 
 
 class PublicSearchView(APIView):
+    """Base of the public search endpoints: anyone may use them; answers in the requested language."""
+
     permission_classes = [AllowAny]
     authentication_classes = []
 

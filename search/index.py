@@ -161,11 +161,12 @@ def rebuild(*, batch_size: int = 500, progress: Callable[[int], object] | None =
     client = write_client(REBUILD_TIMEOUT_SECONDS)
     name = new_index_name()
     body = build_index(name).to_dict()
-    client.indices.create(
-        index=name, settings=body["settings"], mappings=body["mappings"], aliases={building_alias_name(): {}}
-    )
+    # No periodic refresh while loading (the usual bulk-load setting); restored before the checks.
+    loading = {**body["settings"], "refresh_interval": "-1"}
+    client.indices.create(index=name, settings=loading, mappings=body["mappings"], aliases={building_alias_name(): {}})
     try:
         conflicts = _bulk_load(client, name, batch_size=batch_size, progress=progress)
+        client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
         client.indices.refresh(index=name)
         reconciled = _reconcile(client, name)
         counts = _check_counts(client, name)

@@ -16,9 +16,9 @@ How a query is answered:
   words as a phrase; documents with no translation in that language are searched in Italian;
 - filters: facet values combine with OR inside a facet and with AND across facets; they are
   applied as a ``post_filter`` so that each facet's counts ignore that facet's own selection;
-- place: ``lat``/``lon`` with ``radius_km`` filter by distance, ``sort=distance`` sorts by it, and
-  without a radius a point only boosts nearby services a little; a chosen comune boosts the
-  services with an office there above those that merely cover it;
+- place: ``lat``/``lon`` boost nearby services a little, ``radius_km`` filters by distance and
+  ``sort=distance`` sorts by it; a chosen comune boosts the services with an office there above
+  those that merely cover it;
 - the engine is asked once per search, with ``SEARCH_TIMEOUT_SECONDS``: when it does not answer
   in time or at all, ``SearchUnavailable`` is raised (the API answers 503).
 """
@@ -314,8 +314,8 @@ def build_search_body(params: SearchParams) -> dict:
             "should": should,
         }
     }
-    if params.point and not params.radius_km and params.sort == "relevance":
-        # No radius: nearby services come a little earlier, nothing is left out.
+    if params.point and params.sort == "relevance":
+        # Nearby services come a little earlier; without a radius, nothing is left out.
         query = {
             "function_score": {
                 "query": query,

@@ -29,6 +29,8 @@ def test_a_rebuild_swaps_the_alias_to_a_new_index_and_deletes_the_old_one(search
     assert first.index.startswith("aftercare-test-search-v")
     assert first.counts == {"service": 3, "guideline": 0, "theme": 9, "comune": 139}
     assert first.previous == []
+    index_settings = get_client().indices.get_settings(index=first.index)[first.index]["settings"]["index"]
+    assert index_settings.get("refresh_interval", "1s") == "1s"  # the bulk-load setting is undone
 
     ServiceFactory()
     second = search_index()
