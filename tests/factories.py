@@ -106,6 +106,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     def themes(self, create, extracted, **kwargs):
         codes = extracted if extracted is not None else ["housing"]
         self.themes.set([t if isinstance(t, Theme) else Theme.objects.get(code=t) for t in codes])
+        self.themes.commit()  # a ParentalManyToManyField keeps set() in memory until committed
 
     @factory.post_generation
     def target_groups(self, create, extracted, **kwargs):
@@ -113,11 +114,13 @@ class ServiceFactory(factory.django.DjangoModelFactory):
             self.target_groups.set(
                 [t if isinstance(t, TargetGroup) else TargetGroup.objects.get(code=t) for t in extracted]
             )
+            self.target_groups.commit()
 
     @factory.post_generation
     def languages(self, create, extracted, **kwargs):
         if extracted:
             self.languages_spoken.set(SpokenLanguage.objects.filter(code__in=extracted))
+            self.languages_spoken.commit()
 
     @factory.post_generation
     def comuni(self, create, extracted, **kwargs):

@@ -274,3 +274,23 @@ REFERRALS_EXTRA_HOLIDAYS = env.list("REFERRALS_EXTRA_HOLIDAYS", default=[])
 REFERRALS_RETENTION_DAYS = env.int("REFERRALS_RETENTION_DAYS", default=730)
 # Lifetime of the API tokens of the volunteers' app.
 REFERRALS_TOKEN_DAYS = env.int("REFERRALS_TOKEN_DAYS", default=90)
+
+# --- Public search (search/): analyzers and index sync ------------------------
+# One analyzer per content language, as ``code=analyzer`` pairs. The defaults are the
+# built-in language analyzers of the Elasticsearch reference; "folded" (standard tokenizer,
+# lowercase, ASCII folding) serves languages Elasticsearch has no analyzer for. On osmem
+# (SEARCH_ENGINE_KIND=osmem) search/analyzers.py replaces the analyzers it lacks with "folded".
+SEARCH_LANGUAGE_ANALYZERS = env.dict(
+    "SEARCH_LANGUAGE_ANALYZERS",
+    default={
+        "it": "italian",
+        "en": "english",
+        "fr": "french",
+        "es": "spanish",
+        "ar": "arabic",
+        "uk": "folded",
+        "ro": "romanian",
+        "sq": "folded",
+        "zh-hans": "cjk",
+    },
+)

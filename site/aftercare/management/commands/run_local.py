@@ -52,8 +52,7 @@ class Command(BaseCommand):
             os.environ["ELASTICSEARCH_URL"] = settings.ELASTICSEARCH_URL = engine.url
             reset_client()
             self.stdout.write(f"Search engine (osmem-server) answering at {engine.url}")
-            if "search_index" in available:
-                call_command("search_index", "--rebuild")
+            call_command("search_index", "--rebuild")
 
             password = ensure_local_admin()
             if password:

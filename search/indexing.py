@@ -1,0 +1,248 @@
+"""Keeping the index equal to the database: the outbox, and the task that drains it.
+
+1. A change to a record calls ``request_update(doc_type, ids)`` (search/signals.py does it):
+   one upsert into ``PendingIndexUpdate`` inside the change's own transaction.
+2. After the transaction commits, the task ``process_index_updates`` is enqueued once per
+   transaction (django-tasks: immediate in development and tests, the database backend and
+   ``manage.py db_worker`` in production).
+3. The task reads the rows that are due, builds their documents from the database as it is now
+   (a record that is no longer public is deleted from the index), writes them in one bulk
+   request, and deletes the rows it wrote, unless the record changed again meanwhile.
+4. When the engine is down or refuses a write, rows stay with a growing delay (10 s, 20 s...
+   up to 15 minutes) and the error; ``manage.py search_index --process-pending`` (run
+   periodically) and later tasks retry them. While writes are failing, a new change does not try
+   the engine at once: publishing never waits for a search engine that is down.
+"""
+
+import logging
+from dataclasses import asdict, dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Min, Q
+from django.utils import timezone
+
+from django_tasks import task
+from django_tasks.backends.immediate import ImmediateBackend
+from elastic_transport import TransportError
+from elasticsearch import ApiError
+
+from .documents import DOCUMENTS, Lookups, document_id
+from .index import WRITE_TIMEOUT_SECONDS, prepared_documents, write_documents
+from .models import PendingIndexUpdate, retry_delay
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 200  # documents per bulk request
+INLINE_BATCH_SIZE = 50  # when the work runs inside a web request: each request stays short
+
+
+def request_update(doc_type: str, ids) -> int:
+    """Records that the documents of these records must be rewritten (or deleted); returns how many."""
+    ids = {int(pk) for pk in ids if pk is not None}
+    if not ids:
+        return 0
+    now = timezone.now()
+    PendingIndexUpdate.objects.bulk_create(
+        [
+            PendingIndexUpdate(doc_type=doc_type, object_id=pk, requested_at=now, next_attempt_at=now)
+            for pk in sorted(ids)
+        ],
+        update_conflicts=True,
+        unique_fields=["doc_type", "object_id"],
+        update_fields=["requested_at"],
+        batch_size=500,
+    )
+    schedule_processing()
+    return len(ids)
+
+
+class _EnqueueAfterCommit:
+    """Registered once per transaction; enqueues the processing task when the transaction commits."""
+
+    def __init__(self):
+        self.done = False
+
+    def __call__(self):
+        self.done = True
+        process_index_updates.enqueue()
+
+
+def schedule_processing() -> None:
+    """Enqueues the processing task after the current transaction commits (once per transaction)."""
+    if connection.in_atomic_block and any(
+        isinstance(callback, _EnqueueAfterCommit) and not callback.done for _, callback, _ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_EnqueueAfterCommit(), robust=True)
+
+
+@dataclass
+class ProcessReport:
+    written: int = 0
+    failed: int = 0
+    remaining: int = 0
+    skipped_engine_down: bool = False
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def engine_known_down(now=None) -> bool:
+    """True while earlier writes could not reach the engine and their retry time has not come yet.
+
+    A document the engine refused does not count: it must not hold back every other update.
+    """
+    now = now or timezone.now()
+    return PendingIndexUpdate.objects.filter(engine_unreachable=True, next_attempt_at__gt=now).exists()
+
+
+def process_pending(
+    *,
+    retry_now: bool = False,
+    skip_when_down: bool = False,
+    limit: int | None = None,
+    timeout: float = WRITE_TIMEOUT_SECONDS,
+    batch_size: int = BATCH_SIZE,
+) -> ProcessReport:
+    """Writes the due updates to the index, batch by batch, until none is due or a write fails.
+
+    ``retry_now`` ignores the backoff of failed rows (an operator's "try again now");
+    ``skip_when_down`` returns at once while earlier writes are still failing (used after each
+    commit, so that publishing never waits for an engine that is down).
+    """
+    report = ProcessReport()
+    if skip_when_down and not retry_now and engine_known_down():
+        report.skipped_engine_down = True
+        report.remaining = PendingIndexUpdate.objects.count()
+        return report
+    processed_ids: set[int] = set()
+    while limit is None or report.written + report.failed < limit:
+        now = timezone.now()
+        due = PendingIndexUpdate.objects.exclude(pk__in=processed_ids).order_by("requested_at", "pk")
+        if not retry_now:
+            due = due.filter(next_attempt_at__lte=now)
+        rows = list(due[:batch_size])
+        if not rows:
+            break
+        processed_ids.update(row.pk for row in rows)
+        if not _process_batch(rows, report, timeout=timeout):
+            break
+    report.remaining = PendingIndexUpdate.objects.count()
+    return report
+
+
+def _process_batch(rows: list[PendingIndexUpdate], report: ProcessReport, *, timeout: float) -> bool:
+    """Writes one batch; False when the engine could not be reached (stop trying for now)."""
+    documents: dict[str, dict | None] = {}
+    lookups = Lookups()
+    for doc_type in {row.doc_type for row in rows}:
+        ids = [row.object_id for row in rows if row.doc_type == doc_type]
+        if doc_type not in DOCUMENTS:
+            continue
+        found = dict(prepared_documents(doc_type, ids, lookups=lookups))
+        for pk in ids:
+            doc_id = document_id(doc_type, pk)
+            documents[doc_id] = found.get(doc_id)  # None: not public (any more), delete it
+    try:
+        result = write_documents(documents, timeout=timeout)
+    except (TransportError, ApiError) as error:
+        message = f"{type(error).__name__}: {error}"
+        _mark_failed(rows, {document_id(row.doc_type, row.object_id): message for row in rows}, engine_unreachable=True)
+        report.failed += len(rows)
+        report.errors.append(message)
+        logger.warning("search index: %d updates kept for retry, the engine failed: %s", len(rows), message)
+        return False
+    unknown = [row for row in rows if row.doc_type not in DOCUMENTS]
+    done = [row for row in rows if document_id(row.doc_type, row.object_id) in result.written] + unknown
+    failed = [row for row in rows if document_id(row.doc_type, row.object_id) in result.errors]
+    _delete_unchanged(done)
+    report.written += len(done)
+    if failed:
+        _mark_failed(failed, result.errors, engine_unreachable=False)
+        report.failed += len(failed)
+        report.errors += sorted(set(result.errors.values()))[:5]
+        logger.warning("search index: %d updates refused by the engine, kept for retry", len(failed))
+    return True
+
+
+def _delete_unchanged(rows: list[PendingIndexUpdate]) -> None:
+    """Deletes the rows that were written, except those whose record changed again meanwhile."""
+    for start in range(0, len(rows), 100):
+        chunk = rows[start : start + 100]
+        if chunk:
+            PendingIndexUpdate.objects.filter(
+                reduce(or_, (Q(pk=row.pk, requested_at=row.requested_at) for row in chunk))
+            ).delete()
+
+
+def _mark_failed(rows: list[PendingIndexUpdate], errors: dict[str, str], *, engine_unreachable: bool) -> None:
+    now = timezone.now()
+    for row in rows:
+        row.attempts += 1
+        row.next_attempt_at = now + retry_delay(row.attempts)
+        row.last_error = errors.get(document_id(row.doc_type, row.object_id), "")[:2000]
+        row.engine_unreachable = engine_unreachable
+    PendingIndexUpdate.objects.bulk_update(
+        rows, ["attempts", "next_attempt_at", "last_error", "engine_unreachable"], batch_size=500
+    )
+    _schedule_retry()
+
+
+def _schedule_retry() -> None:
+    """With a backend that can defer tasks (the database backend), the retry is queued for its time."""
+    backend = process_index_updates.get_backend()
+    if not backend.supports_defer:
+        return
+    next_due = PendingIndexUpdate.objects.aggregate(next=Min("next_attempt_at"))["next"]
+    if next_due:
+        process_index_updates.using(run_after=next_due).enqueue()
+
+
+def runs_inline() -> bool:
+    """True when tasks run inside the request that enqueued them (the immediate backend of development)."""
+    return isinstance(process_index_updates.get_backend(), ImmediateBackend)
+
+
+@task()
+def process_index_updates() -> dict:
+    """The background task: writes the pending index updates (never raises).
+
+    Run inline (development, tests), it waits for the engine no longer than a search would.
+    """
+    inline = runs_inline()
+    try:
+        return process_pending(
+            skip_when_down=True,
+            timeout=settings.SEARCH_TIMEOUT_SECONDS if inline else WRITE_TIMEOUT_SECONDS,
+            batch_size=INLINE_BATCH_SIZE if inline else BATCH_SIZE,
+        ).as_dict()
+    except Exception:  # the outbox keeps the rows: a later run retries them
+        logger.exception("search index: processing the pending updates failed")
+        return ProcessReport(errors=["unexpected error, see the log"]).as_dict()
+
+
+@dataclass
+class PendingSummary:
+    total: int
+    failing: int
+    oldest: object
+    next_attempt: object
+    last_error: str
+
+
+def pending_summary() -> PendingSummary:
+    rows = PendingIndexUpdate.objects
+    failing = rows.filter(attempts__gt=0)
+    latest_failure = failing.order_by("-next_attempt_at").values_list("last_error", flat=True).first()
+    aggregates = rows.aggregate(oldest=Min("requested_at"), next_attempt=Min("next_attempt_at"))
+    return PendingSummary(
+        total=rows.count(),
+        failing=failing.count(),
+        oldest=aggregates["oldest"],
+        next_attempt=aggregates["next_attempt"],
+        last_error=latest_failure or "",
+    )

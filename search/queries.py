@@ -1,0 +1,626 @@
+"""The public search: parameters, the Elasticsearch query, facets, suggestions, "did you mean".
+
+One implementation serves the JSON API (search/api.py) and the public site's search page:
+
+    params = parse_search_params(request.GET, default_language=request.LANGUAGE_CODE)  # InvalidSearch
+    page = search(params)                                                              # SearchUnavailable
+    items = suggest(q="cas", lang="it")
+
+``build_search_body(params)`` returns the exact request body sent to the engine (the benchmark
+sends it directly to measure the API's own overhead).
+
+How a query is answered:
+
+- text: the requested language's fields (``name.<lang>`` above ``body.<lang>``) and the folded
+  fields of every language (accents and case ignored), with fuzziness AUTO and a boost for the
+  words as a phrase; documents with no translation in that language are searched in Italian;
+- filters: facet values combine with OR inside a facet and with AND across facets; they are
+  applied as a ``post_filter`` so that each facet's counts ignore that facet's own selection;
+- place: ``lat``/``lon`` boost nearby services a little, ``radius_km`` filters by distance and
+  ``sort=distance`` sorts by it; a chosen comune boosts the services with an office there above
+  those that merely cover it;
+- the engine is asked once per search, with ``SEARCH_TIMEOUT_SECONDS``: when it does not answer
+  in time or at all, ``SearchUnavailable`` is raised (the API answers 503).
+"""
+
+import html
+import logging
+import math
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from elastic_transport import TransportError
+from elasticsearch import ApiError, BadRequestError
+
+from .client import get_client
+from .documents import COMUNE, DOCUMENTS, SEARCHABLE_TYPES, SERVICE, SUGGESTED_TYPES, THEME
+from .index import alias_name
+from .labels import facet_labels
+
+logger = logging.getLogger(__name__)
+
+MAX_QUERY_LENGTH = 200
+MAX_RADIUS_KM = 100.0
+MIN_RADIUS_KM = 0.1
+DEFAULT_PAGE_SIZE = 10
+MAX_PAGE_SIZE = 50
+MAX_FILTER_VALUES = 20
+MAX_RESULT_WINDOW = 10_000
+SNIPPET_LENGTH = 160
+SORTS = ("relevance", "distance")
+RETRY_AFTER_SECONDS = 30
+HIGHLIGHT_TAGS = ("<mark>", "</mark>")
+
+
+@dataclass(frozen=True)
+class Facet:
+    param: str  # query parameter and facet name in responses
+    attribute: str  # attribute of SearchParams
+    field: str  # keyword field of the index
+    size: int  # how many values to count
+
+
+FACETS = (
+    Facet("type", "types", "doc_type", 5),
+    Facet("theme", "themes", "themes", 50),
+    Facet("target", "targets", "target_groups", 50),
+    Facet("ambito", "ambiti", "ambiti", 20),
+    Facet("comune", "comuni", "comuni", 200),
+    Facet("spoken", "spoken", "languages_spoken", 100),
+    Facet("kind", "kinds", "organization.kind", 20),
+)
+FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
+
+
+class InvalidSearch(ValueError):
+    """Bad parameters: ``errors`` maps each parameter to messages a person understands."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(message for messages in errors.values() for message in messages))
+
+
+class SearchUnavailable(Exception):
+    """The search engine did not answer in time (or at all)."""
+
+    retry_after = RETRY_AFTER_SECONDS
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str = ""
+    lang: str = "it"
+    types: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    ambiti: tuple[str, ...] = ()
+    comuni: tuple[str, ...] = ()
+    spoken: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float | None = None
+    sort: str = "relevance"
+    page: int = 1
+    page_size: int = DEFAULT_PAGE_SIZE
+
+    @property
+    def point(self) -> dict | None:
+        return None if self.lat is None else {"lat": self.lat, "lon": self.lon}
+
+    def selected(self) -> dict[str, tuple[str, ...]]:
+        return {facet.param: getattr(self, facet.attribute) for facet in FACETS if getattr(self, facet.attribute)}
+
+
+# --- Parameters ----------------------------------------------------------------------------
+
+
+def language_codes() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+def _values(data, name: str) -> list[str]:
+    """Repeated (``theme=a&theme=b``) or comma-separated (``theme=a,b``) values."""
+    raw = data.getlist(name) if hasattr(data, "getlist") else ([data[name]] if data.get(name) else [])
+    values = []
+    for item in raw:
+        values += [part.strip() for part in str(item).split(",") if part.strip()]
+    return list(dict.fromkeys(values))
+
+
+def _number(text: str | None) -> float | None:
+    if text is None or str(text).strip() == "":
+        return None
+    value = float(str(text).strip())  # ValueError on garbage
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def parse_search_params(data, *, default_language: str | None = None) -> SearchParams:
+    """Validates query parameters (a QueryDict or a dict) into SearchParams, or raises InvalidSearch."""
+    errors: dict[str, list[str]] = {}
+
+    def error(name, message):
+        errors.setdefault(name, []).append(message)
+
+    q = " ".join(str(data.get("q") or "").split())
+    if len(q) > MAX_QUERY_LENGTH:
+        error(
+            "q",
+            _("The search text is too long: at most %(max)d characters, this one has %(count)d.")
+            % {"max": MAX_QUERY_LENGTH, "count": len(q)},
+        )
+
+    codes = language_codes()
+    lang = (data.get("lang") or "").strip().lower() or default_language or settings.LANGUAGE_CODE
+    if lang not in codes:
+        fallback = (default_language or "").split("-")[0]
+        if not data.get("lang") and fallback in codes:
+            lang = fallback
+        elif not data.get("lang"):
+            lang = settings.LANGUAGE_CODE
+        else:
+            error(
+                "lang",
+                _("Unknown language “%(code)s”. Use one of: %(codes)s.") % {"code": lang, "codes": ", ".join(codes)},
+            )
+            lang = settings.LANGUAGE_CODE
+
+    labels = facet_labels(lang)
+    filters = {}
+    for facet in FACETS:
+        values = _values(data, facet.param)
+        if len(values) > MAX_FILTER_VALUES:
+            error(facet.param, _("Choose at most %(max)d values.") % {"max": MAX_FILTER_VALUES})
+        unknown = [value for value in values if value not in labels[facet.param]]
+        if unknown:
+            error(
+                facet.param,
+                _("Unknown value “%(value)s” for “%(param)s”. Use the values listed in the facets of a search.")
+                % {"value": unknown[0][:50], "param": facet.param},
+            )
+        filters[facet.attribute] = tuple(values)
+
+    lat = lon = radius = None
+    try:
+        lat, lon = _number(data.get("lat")), _number(data.get("lon"))
+    except ValueError:
+        error("lat", _("Malformed coordinates: give lat and lon as decimal degrees, e.g. lat=45.85&lon=9.39."))
+    else:
+        if (lat is None) != (lon is None):
+            error("lat", _("Give both lat and lon, or neither."))
+            lat = lon = None
+        elif lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            error("lat", _("Coordinates out of range: lat goes from -90 to 90 and lon from -180 to 180."))
+            lat = lon = None
+    try:
+        radius = _number(data.get("radius_km"))
+    except ValueError:
+        error("radius_km", _("The radius must be a number of kilometres, e.g. radius_km=10."))
+    if radius is not None:
+        if not MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM:
+            error(
+                "radius_km",
+                _("The radius must be between %(min)s and %(max)s km.")
+                % {"min": MIN_RADIUS_KM, "max": int(MAX_RADIUS_KM)},
+            )
+        elif lat is None and "lat" not in errors:
+            error("radius_km", _("A radius needs a position: give lat and lon too."))
+
+    sort = (data.get("sort") or "relevance").strip()
+    if sort not in SORTS:
+        error("sort", _("Sort by “relevance” or “distance”."))
+    elif sort == "distance" and lat is None and "lat" not in errors:
+        error("sort", _("Sorting by distance needs a position: give lat and lon too."))
+
+    page = _positive_int(data, "page", 1, None, error)
+    page_size = _positive_int(data, "page_size", DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, error)
+
+    if errors:
+        raise InvalidSearch(errors)
+    return SearchParams(
+        q=q, lang=lang, lat=lat, lon=lon, radius_km=radius, sort=sort, page=page, page_size=page_size, **filters
+    )
+
+
+def _positive_int(data, name, default, maximum, error) -> int:
+    text = str(data.get(name) or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        error(name, _("“%(name)s” must be a whole number from 1.") % {"name": name})
+        return default
+    value = int(text)
+    if maximum and value > maximum:
+        error(name, _("“%(name)s” can be at most %(max)d.") % {"name": name, "max": maximum})
+        return default
+    return value
+
+
+# --- The request body ----------------------------------------------------------------------
+
+
+def _text_clause(q: str, language: str) -> dict:
+    return {
+        "bool": {
+            "should": [
+                {
+                    "multi_match": {
+                        "query": q,
+                        "type": "best_fields",
+                        "fields": [
+                            f"name.{language}^3",
+                            f"body.{language}",
+                            f"topics.{language}^0.5",
+                            "name_folded^2",
+                            "text_folded",
+                        ],
+                        "fuzziness": "AUTO",
+                        "prefix_length": 1,
+                        "max_expansions": 20,
+                        "minimum_should_match": "3<75%",
+                        "tie_breaker": 0.3,
+                    }
+                },
+                {
+                    "multi_match": {
+                        "query": q,
+                        "type": "phrase",
+                        "fields": [f"name.{language}^4", f"body.{language}^2"],
+                        "slop": 2,
+                        "boost": 2,
+                    }
+                },
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+
+
+def text_query(q: str, language: str) -> dict:
+    """The requested language; and Italian for the documents that have no translation in it."""
+    clause = _text_clause(q, language)
+    if language == settings.LANGUAGE_CODE:
+        return clause
+    untranslated_in_italian = {
+        "bool": {
+            "must": [_text_clause(q, settings.LANGUAGE_CODE)],
+            "must_not": [{"term": {"translated": language}}],
+        }
+    }
+    return {"bool": {"should": [clause, untranslated_in_italian], "minimum_should_match": 1}}
+
+
+def _facet_filter(facet: Facet, values) -> dict:
+    return {"terms": {facet.field: list(values)}}
+
+
+def build_search_body(params: SearchParams) -> dict:
+    """The search request body for ``params`` (the index is the read alias)."""
+    language, italian = params.lang, settings.LANGUAGE_CODE
+    filters = [{"terms": {"doc_type": list(SEARCHABLE_TYPES)}}]
+    if params.point and params.radius_km:
+        filters.append({"geo_distance": {"distance": f"{params.radius_km}km", "locations.point": params.point}})
+    should = []
+    if params.comuni:
+        should.append({"terms": {"located_in": list(params.comuni), "boost": 0.5}})
+    query = {
+        "bool": {
+            "must": [text_query(params.q, language) if params.q else {"match_all": {}}],
+            "filter": filters,
+            "should": should,
+        }
+    }
+    if params.point and params.sort == "relevance":
+        # Nearby services come a little earlier; without a radius, nothing is left out.
+        query = {
+            "function_score": {
+                "query": query,
+                "functions": [
+                    {
+                        "gauss": {
+                            "locations.point": {"origin": params.point, "scale": "10km", "offset": "1km"},
+                            "multi_value_mode": "min",
+                        },
+                        "weight": 0.5,
+                    }
+                ],
+                "score_mode": "sum",
+                "boost_mode": "sum",
+            }
+        }
+
+    selected = {FACETS_BY_PARAM[param]: values for param, values in params.selected().items()}
+    aggs = {}
+    for facet in FACETS:
+        others = [_facet_filter(other, values) for other, values in selected.items() if other is not facet]
+        aggs[facet.param] = {
+            "filter": {"bool": {"filter": others}},
+            "aggs": {"values": {"terms": {"field": facet.field, "size": facet.size}}},
+        }
+
+    start = (params.page - 1) * params.page_size
+    size = params.page_size if start + params.page_size <= MAX_RESULT_WINDOW else 0
+    source = ["doc_type", "record_id", "uuid", "translated", "organization", "locations.comune_name", "locations.point"]
+    source += ["is_sample", "themes", f"name.{language}", f"name.{italian}", f"body.{language}", f"body.{italian}"]
+    body = {
+        "query": query,
+        "aggs": aggs,
+        "from": start if size else 0,
+        "size": size,
+        "track_total_hits": True,
+        "_source": sorted(set(source)),
+    }
+    if selected:
+        body["post_filter"] = {"bool": {"filter": [_facet_filter(f, values) for f, values in selected.items()]}}
+    if params.sort == "distance":
+        body["sort"] = [
+            {"_geo_distance": {"locations.point": params.point, "order": "asc", "unit": "km", "mode": "min"}},
+            {"_score": {"order": "desc"}},
+            {"record_id": {"order": "asc"}},
+        ]
+    else:
+        body["sort"] = [
+            {"_score": {"order": "desc"}},
+            {f"title_sort.{language}": {"order": "asc", "missing": "_last"}},
+            {"record_id": {"order": "asc"}},
+        ]
+    if params.q:
+        text_fields = {f"name.{language}": {"number_of_fragments": 0}}
+        text_fields[f"body.{language}"] = {
+            "fragment_size": SNIPPET_LENGTH,
+            "number_of_fragments": 1,
+            "no_match_size": SNIPPET_LENGTH,
+        }
+        if language != italian:
+            text_fields[f"name.{italian}"] = text_fields[f"name.{language}"]
+            text_fields[f"body.{italian}"] = text_fields[f"body.{language}"]
+        body["highlight"] = {
+            "encoder": "html",
+            "pre_tags": [HIGHLIGHT_TAGS[0]],
+            "post_tags": [HIGHLIGHT_TAGS[1]],
+            "fields": text_fields,
+        }
+        body["suggest"] = {
+            "text": params.q,
+            "did_you_mean": {
+                "term": {"field": "text_folded", "suggest_mode": "missing", "sort": "score", "min_word_length": 3}
+            },
+        }
+    return body
+
+
+# --- Running it ----------------------------------------------------------------------------
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Hit:
+    type: str
+    id: str  # the identifier in the record's own API: a service's UUID, a page's id
+    title: str
+    title_highlighted: str  # HTML: the title escaped, with <mark> around matched words
+    snippet: str  # HTML: an escaped passage of the text, with <mark> around matched words
+    language: str  # the language of title and snippet (Italian when there is no translation)
+    organization: dict | None
+    comuni: list[str]
+    distance_km: float | None
+    api_path: str | None
+    themes: list[str]
+    is_sample: bool
+
+
+@dataclass
+class SearchPage:
+    params: SearchParams
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    did_you_mean: str | None = None
+    suggested_themes: list[dict] = field(default_factory=list)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(min(self.total, MAX_RESULT_WINDOW) / self.params.page_size))
+
+
+def run_search_request(body: dict, *, index: str | None = None) -> dict:
+    """Sends one search request with the query timeout; raises SearchUnavailable on any engine failure."""
+    client = get_client().options(request_timeout=settings.SEARCH_TIMEOUT_SECONDS)
+    try:
+        return client.search(index=index or alias_name(), body=body).body
+    except BadRequestError as error:  # a query this code built was refused: a bug, not an outage
+        logger.error("search request refused by the engine: %s", error)
+        raise SearchUnavailable(str(error)) from error
+    except (TransportError, ApiError) as error:
+        logger.warning("search engine unavailable: %s: %s", type(error).__name__, error)
+        raise SearchUnavailable(str(error)) from error
+
+
+def search(params: SearchParams) -> SearchPage:
+    response = run_search_request(build_search_body(params))
+    labels = facet_labels(params.lang)
+    total = response["hits"]["total"]["value"]
+    hits = [_hit(raw, params) for raw in response["hits"]["hits"]]
+    page = SearchPage(
+        params=params, total=total, hits=hits, facets=_facets(response.get("aggregations", {}), params, labels)
+    )
+    if total == 0:
+        page.did_you_mean = did_you_mean(params.q, response.get("suggest", {}).get("did_you_mean", []))
+        page.suggested_themes = [{"code": code, "label": label} for code, label in labels["theme"].items()]
+    return page
+
+
+def _facets(aggregations: dict, params: SearchParams, labels) -> dict[str, list[FacetValue]]:
+    facets = {}
+    selected = params.selected()
+    for facet in FACETS:
+        chosen = set(selected.get(facet.param, ()))
+        buckets = aggregations.get(facet.param, {}).get("values", {}).get("buckets", [])
+        counts = {bucket["key"]: bucket["doc_count"] for bucket in buckets}
+        names = labels[facet.param]
+        values = [
+            FacetValue(value=key, label=names.get(key, key), count=count, selected=key in chosen)
+            for key, count in counts.items()
+            if key in names
+        ]
+        values += [FacetValue(value=key, label=names[key], count=0, selected=True) for key in chosen - counts.keys()]
+        values.sort(key=lambda v: (-v.count, v.label.casefold()))
+        facets[facet.param] = values
+    return facets
+
+
+def _hit(raw: dict, params: SearchParams) -> Hit:
+    source, highlight = raw["_source"], raw.get("highlight", {})
+    language, italian = params.lang, settings.LANGUAGE_CODE
+    shown = language if language in source.get("translated", []) else italian
+    title = source.get("name", {}).get(shown) or source.get("name", {}).get(italian, "")
+    title_highlighted = (highlight.get(f"name.{shown}") or [html.escape(title)])[0]
+    body = source.get("body", {}).get(shown) or source.get("body", {}).get(italian, "")
+    snippet = (highlight.get(f"body.{shown}") or [html.escape(_shorten(body))])[0]
+    locations = source.get("locations", [])
+    comuni = list(dict.fromkeys(loc["comune_name"] for loc in locations if loc.get("comune_name")))
+    distance = None
+    if params.point and locations:
+        if params.sort == "distance" and raw.get("sort"):
+            distance = raw["sort"][0]
+        else:
+            distance = min(
+                haversine_km(params.lat, params.lon, loc["point"]["lat"], loc["point"]["lon"])
+                for loc in locations
+                if loc.get("point")
+            )
+        distance = round(distance, 1) if distance is not None and math.isfinite(distance) else None
+    organization = source.get("organization")
+    document = DOCUMENTS[source["doc_type"]]
+    return Hit(
+        type=source["doc_type"],
+        id=document.public_id(source),
+        title=title,
+        title_highlighted=title_highlighted,
+        snippet=snippet,
+        language=shown,
+        organization=organization,
+        comuni=comuni,
+        distance_km=distance,
+        api_path=document.api_path(source),
+        themes=source.get("themes", []),
+        is_sample=bool(source.get("is_sample", False)),
+    )
+
+
+def _shorten(text: str, length: int = SNIPPET_LENGTH) -> str:
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(" ", 1)[0]
+    return f"{cut}…"
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    radius = 6371.0088
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * radius * math.asin(math.sqrt(a))
+
+
+def did_you_mean(q: str, entries: list[dict]) -> str | None:
+    """The query with each unknown word replaced by the engine's best correction, or None."""
+    corrected, changed = q, False
+    for entry in sorted(entries, key=lambda e: e["offset"], reverse=True):
+        if not entry.get("options"):
+            continue
+        start, end = entry["offset"], entry["offset"] + entry["length"]
+        corrected = corrected[:start] + entry["options"][0]["text"] + corrected[end:]
+        changed = True
+    return corrected if changed and corrected.casefold() != q.casefold() else None
+
+
+# --- Suggestions ---------------------------------------------------------------------------
+
+
+@dataclass
+class Suggestion:
+    type: str  # "theme", "comune" or "service"
+    text: str
+    value: str  # theme code, comune slug or service UUID
+    api_path: str | None  # the service's record (services only)
+
+
+SUGGESTIONS_PER_TYPE = {THEME: 3, COMUNE: 3, SERVICE: 5}
+MIN_SUGGEST_LENGTH = 2
+
+
+def build_suggest_body(q: str, language: str) -> dict:
+    field_name = f"autocomplete.{language}"
+    return {
+        "size": 0,
+        "query": {
+            "bool": {
+                "filter": [{"terms": {"doc_type": list(SUGGESTED_TYPES)}}],
+                "should": [
+                    {"match": {field_name: {"query": q, "operator": "and", "boost": 2}}},
+                    {"match": {field_name: {"query": q, "operator": "and", "fuzziness": "AUTO", "prefix_length": 1}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        },
+        "aggs": {
+            "types": {
+                "terms": {"field": "doc_type", "size": len(SUGGESTED_TYPES)},
+                "aggs": {
+                    "top": {
+                        "top_hits": {
+                            "size": max(SUGGESTIONS_PER_TYPE.values()),
+                            "_source": [
+                                "doc_type",
+                                "record_id",
+                                "uuid",
+                                "themes",
+                                "comuni",
+                                f"autocomplete.{language}",
+                                f"autocomplete.{settings.LANGUAGE_CODE}",
+                            ],
+                        }
+                    }
+                },
+            }
+        },
+    }
+
+
+def suggest(*, q: str, lang: str) -> list[Suggestion]:
+    """Themes, comuni and service names that start like ``q`` (folded, typos tolerated)."""
+    q = " ".join((q or "").split())
+    if len(q) < MIN_SUGGEST_LENGTH:
+        return []
+    response = run_search_request(build_suggest_body(q, lang))
+    by_type = {
+        bucket["key"]: bucket["top"]["hits"]["hits"]
+        for bucket in response.get("aggregations", {}).get("types", {}).get("buckets", [])
+    }
+    suggestions = []
+    for doc_type, limit in SUGGESTIONS_PER_TYPE.items():
+        for raw in by_type.get(doc_type, [])[:limit]:
+            source = raw["_source"]
+            names = source.get("autocomplete", {})
+            text = names.get(lang) or names.get(settings.LANGUAGE_CODE, "")
+            if doc_type == THEME:
+                value, api_path = source["themes"][0], None
+            elif doc_type == COMUNE:
+                value, api_path = source["comuni"][0], None
+            else:
+                value, api_path = DOCUMENTS[SERVICE].public_id(source), DOCUMENTS[SERVICE].api_path(source)
+            suggestions.append(Suggestion(type=doc_type, text=text, value=value, api_path=api_path))
+    return suggestions

@@ -1,0 +1,85 @@
+"""Shapes of the search API's responses, for the OpenAPI description (responses are built as dicts).
+
+Every name starts with "Search": OpenAPI component names are global to the whole API.
+"""
+
+from rest_framework import serializers
+
+from .queries import FACETS
+
+
+class SearchFacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField(help_text="Code or slug to pass back as a filter.")
+    label = serializers.CharField(help_text="Name in the requested language.")
+    count = serializers.IntegerField(help_text="Results with this value, ignoring this facet's own selection.")
+    selected = serializers.BooleanField()
+
+
+class SearchFacetsSerializer(serializers.Serializer):
+    def get_fields(self):
+        return {facet.param: SearchFacetValueSerializer(many=True) for facet in FACETS}
+
+
+class SearchOrganizationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class SearchHitSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["service", "guideline"])
+    id = serializers.CharField(help_text="The identifier in the record's API: a service's UUID, a page's id.")
+    title = serializers.CharField(help_text="Plain text.")
+    title_highlighted = serializers.CharField(help_text="HTML: the escaped title, with <mark> around matches.")
+    snippet = serializers.CharField(help_text="HTML: an escaped passage of the text, with <mark> around matches.")
+    language = serializers.CharField(help_text="Language of title and snippet: Italian when there is no translation.")
+    organization = SearchOrganizationSerializer(allow_null=True)
+    comuni = serializers.ListField(child=serializers.CharField(), help_text="Comuni of the service's offices.")
+    distance_km = serializers.FloatField(allow_null=True, help_text="To the nearest office, when lat/lon are given.")
+    url = serializers.URLField(allow_null=True, help_text="The record in the directory API or the pages API.")
+    themes = serializers.ListField(child=serializers.CharField())
+    is_sample = serializers.BooleanField(help_text="An invented record of the demo content.")
+
+
+class SearchSuggestedThemeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    url = serializers.URLField(help_text="A search filtered by this theme.")
+
+
+class SearchResponseSerializer(serializers.Serializer):
+    q = serializers.CharField()
+    lang = serializers.CharField()
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SearchHitSerializer(many=True)
+    facets = SearchFacetsSerializer()
+    did_you_mean = serializers.CharField(allow_null=True, help_text="A corrected query, when nothing was found.")
+    suggested_themes = SearchSuggestedThemeSerializer(many=True, help_text="When nothing was found: every theme.")
+
+
+class SearchSuggestionSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["theme", "comune", "service"])
+    text = serializers.CharField()
+    value = serializers.CharField(help_text="Theme code, comune slug or service UUID.")
+    url = serializers.URLField(help_text="A search filtered by the theme or comune, or the service's record.")
+
+
+class SuggestResponseSerializer(serializers.Serializer):
+    q = serializers.CharField()
+    lang = serializers.CharField()
+    suggestions = SearchSuggestionSerializer(many=True)
+
+
+class SearchErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class SearchUnavailableSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    retry_after = serializers.IntegerField()
