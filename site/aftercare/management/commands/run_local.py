@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 from django.conf import settings
-from django.core.management import call_command, get_commands
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from aftercare.local_admin import LOCAL_ADMIN_USERNAME, ensure_local_admin
@@ -42,7 +42,6 @@ class Command(BaseCommand):
         for name, arguments in SETUP_COMMANDS:
             self.stdout.write(f"Running {name}…")
             call_command(name, *arguments)
-        available = get_commands()
 
         try:
             engine = start_engine()
