@@ -9,6 +9,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from search.engine import free_loopback_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,7 +24,8 @@ def fetch(url):
         return error.code
 
 
-def test_run_local_serves_the_site_and_ctrl_c_stops_it(tmp_path):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_run_local_serves_the_site_and_a_stop_signal_stops_everything(tmp_path, stop_signal):
     port = free_loopback_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "ELASTICSEARCH_URL")}
     env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "PYTHONUNBUFFERED": "1"}
@@ -56,7 +59,10 @@ def test_run_local_serves_the_site_and_ctrl_c_stops_it(tmp_path):
         engine_url = output.split("Search engine (osmem-server) answering at ")[1].split()[0]
         assert fetch(f"{engine_url}/_cluster/health") == 200
     finally:
-        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+        if stop_signal == signal.SIGINT:
+            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group
+        else:
+            process.send_signal(signal.SIGTERM)  # what a process manager does: the main process only
         process.wait(timeout=30)
 
     time.sleep(0.5)
@@ -65,4 +71,4 @@ def test_run_local_serves_the_site_and_ctrl_c_stops_it(tmp_path):
             fetch(url)
         except (urllib.error.URLError, OSError):
             continue
-        raise AssertionError(f"{url} still answers after Ctrl-C")
+        raise AssertionError(f"{url} still answers after the stop signal")

@@ -167,6 +167,8 @@ TASKS = {
 # --- Cache and sessions ---------------------------------------------------
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://aftercare")}
+# With several app hosts, keep sessions in the shared cache too ("cached_db": Redis in front of the database).
+SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 # --- Email ----------------------------------------------------------------
 

@@ -30,7 +30,7 @@ TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_d
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "aftercare.storage.StaticFilesStorage"},
 }
 
 # HTTPS and cookies. nginx terminates TLS and sets X-Forwarded-Proto.

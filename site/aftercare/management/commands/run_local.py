@@ -8,6 +8,7 @@ server and the search engine.
 """
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -71,12 +72,29 @@ class Command(BaseCommand):
     def _serve(self, addrport, engine_url):
         env = dict(os.environ, ELASTICSEARCH_URL=engine_url, SEARCH_ENGINE_KIND="osmem")
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-        server = subprocess.Popen([*manage, "runserver", addrport], env=env)  # noqa: S603 (our own manage.py)
+        # The development server (and its autoreloader child) run in a process group of their
+        # own, so that stopping it stops both; Ctrl-C and SIGTERM reach this process, which stops it.
+        server = subprocess.Popen([*manage, "runserver", addrport], env=env, start_new_session=True)  # noqa: S603
+        previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
             server.wait()
         except KeyboardInterrupt:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            self.stdout.write("Stopping…")
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            _stop_group(server)
+
+
+def _raise_keyboard_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _stop_group(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()

@@ -1,0 +1,85 @@
+"""The application under gunicorn with production settings answers what users and operators need."""
+
+import re
+import urllib.error
+import urllib.request
+
+# nginx terminates TLS and says so; the production settings redirect plain HTTP to HTTPS.
+HTTPS = {"X-Forwarded-Proto": "https"}
+
+
+def get(url, headers=HTTPS):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_health_and_readiness(deployment):
+    base, _, _ = deployment
+    assert get(f"{base}/healthz", headers={})[0] == 200  # health checks come over plain HTTP
+    status, _, body = get(f"{base}/readyz", headers={})
+    assert status == 200, body
+
+
+def test_plain_http_is_redirected_to_https(deployment):
+    base, _, _ = deployment
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        opener.open(f"{base}/it/", timeout=10)
+        raise AssertionError("expected a redirect")
+    except urllib.error.HTTPError as error:
+        assert error.code == 301
+        assert error.headers["Location"].startswith("https://")
+
+
+def test_home_page_is_served_with_security_headers(deployment):
+    base, _, _ = deployment
+    status, headers, body = get(f"{base}/it/")
+    assert status == 200
+    assert b'<html lang="it"' in body
+    assert "max-age=31536000" in headers["Strict-Transport-Security"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_admin_login_page(deployment):
+    base, _, _ = deployment
+    status, headers, body = get(f"{base}/admin/login/")
+    assert status == 200
+    assert b'name="username"' in body
+    cookie = headers.get("Set-Cookie", "")
+    assert "csrftoken" in cookie and "Secure" in cookie
+
+
+def test_openapi_description(deployment):
+    base, _, _ = deployment
+    status, headers, body = get(f"{base}/api/schema/?format=json")
+    assert status == 200
+    assert b'"openapi": "3.' in body or b'"openapi":"3.' in body
+
+
+def test_static_file_with_a_long_cache_lifetime(deployment):
+    base, _, _ = deployment
+    _, _, page = get(f"{base}/it/")
+    stylesheet = re.search(rb'href="(/static/aftercare/site\.[0-9a-f]{12}\.css)"', page)
+    assert stylesheet, "the home page links the hashed stylesheet"
+    status, headers, body = get(base + stylesheet.group(1).decode())
+    assert status == 200
+    assert b".skip-link" in body
+    assert "max-age=315360000" in headers["Cache-Control"] or "immutable" in headers["Cache-Control"]
+
+
+def test_access_log_is_json_without_query_strings(deployment):
+    base, _, log_path = deployment
+    get(f"{base}/healthz?secret-search-terms=1", headers={})
+    lines = [line for line in log_path.read_text().splitlines() if '"path": "/healthz"' in line]
+    assert lines, log_path.read_text()[-2000:]
+    assert "secret-search-terms" not in log_path.read_text()
