@@ -110,11 +110,14 @@ def _pagination(page: SearchPage) -> dict:
     for number in numbers:
         if number - previous_number > 1:
             items.append({"gap": True})
-        items.append({"number": number, "url": search_url(params, page=number), "current": number == params.page})
+        url = search_url(params, page=number if number > 1 else None)
+        items.append({"number": number, "url": url, "current": number == params.page})
         previous_number = number
     return {
         "items": items if last > 1 else [],
-        "previous": search_url(params, page=params.page - 1) if 1 < params.page <= last + 1 else None,
+        "previous": search_url(params, page=params.page - 1 if params.page > 2 else None)
+        if 1 < params.page <= last + 1
+        else None,
         "next": search_url(params, page=params.page + 1) if params.page < last else None,
     }
 

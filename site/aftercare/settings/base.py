@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # The public site (under /<lang>/) gets a policy without 'unsafe-inline' (site/aftercare/csp.py).
+    "aftercare.csp.PublicSiteCSPMiddleware",
 ]
 
 ROOT_URLCONF = "aftercare.urls"
