@@ -59,3 +59,8 @@ assets:
 		done > $(FONT_DIR)/titillium-web.css
 	cp $(FONTSOURCE)/LICENSE $(FONT_DIR)/OFL.txt
 	@echo "Fonts vendored in $(FONT_DIR) from @fontsource/titillium-web $$(node -p "require('./$(FONTSOURCE)/package.json').version")"
+
+## Regenerate the interface catalogues (locale/) from the code, compile them, and list what is untranslated.
+## Needs GNU gettext (apt-get install gettext). See locale/README.md.
+messages: venv
+	$(MANAGE) catalogues
