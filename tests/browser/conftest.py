@@ -53,9 +53,12 @@ def _browser_tools():
         pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site(tmp_path_factory, search_engine):
-    """The base URL of the site under gunicorn (test settings), with the seeded content indexed."""
+    """The base URL of the site under gunicorn (test settings), with the seeded content indexed.
+
+    Module-scoped: the database helper of tests/deploy names its database after the process, so the
+    server and its database are gone before the deploy tests make theirs."""
     tmp_path = tmp_path_factory.mktemp("browser-site")
     database_url, drop_database = _own_database_url(tmp_path)
     port = free_loopback_port()

@@ -101,3 +101,13 @@ def test_each_language_speaks_its_own_words(client, code, skip_link):
     assert {c for c, _ in settings.LANGUAGES} >= {code}
     page = client.get(f"/{code}/accessibility/").content.decode()
     assert f'<a class="skip-link" href="#main">{skip_link}</a>' in page
+
+
+@pytest.mark.django_db
+def test_api_messages_follow_the_language_asked_for(client):
+    italian = client.get("/api/search/", {"lat": "north", "lon": "9"}, HTTP_ACCEPT_LANGUAGE="it").json()
+    assert italian["errors"]["lat"] == [
+        "Coordinate non valide: indica lat e lon in gradi decimali, per esempio lat=45.85&lon=9.39."
+    ]
+    arabic = client.get("/api/search/", {"page": "0", "lang": "ar"}).json()
+    assert arabic["errors"]["page"] == ["يجب أن تكون «page» عددًا صحيحًا يبدأ من 1."]
