@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed-dev
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test venv lint format check requirements clean
+.PHONY: run test venv lint format check requirements clean assets messages
 
 $(INSTALLED): requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,24 @@ requirements: venv
 
 clean:
 	rm -rf $(VENV) var db.sqlite3
+
+# --- Public site: vendored front-end assets and interface translations ---------------------
+FONT_DIR := site/aftercare/static/aftercare/fonts
+FONTSOURCE := node_modules/@fontsource/titillium-web
+
+## Rebuild the vendored assets from npm (package.json / package-lock.json): the Titillium Web fonts.
+## The results are committed, so `make run` never needs Node. Also installs axe-core for the browser tests.
+assets:
+	npm ci
+	rm -rf $(FONT_DIR) && mkdir -p $(FONT_DIR)
+	for weight in 400 600 700; do for subset in latin latin-ext; do \
+		cp $(FONTSOURCE)/files/titillium-web-$$subset-$$weight-normal.woff2 $(FONT_DIR)/; done; \
+		sed -e 's#url(./files/#url(./#g' -e "s#, url([^)]*[.]woff) format('woff')##" $(FONTSOURCE)/$$weight.css; \
+		done > $(FONT_DIR)/titillium-web.css
+	cp $(FONTSOURCE)/LICENSE $(FONT_DIR)/OFL.txt
+	@echo "Fonts vendored in $(FONT_DIR) from @fontsource/titillium-web $$(node -p "require('./$(FONTSOURCE)/package.json').version")"
+
+## Regenerate the interface catalogues (locale/) from the code, compile them, and list what is untranslated.
+## Needs GNU gettext (apt-get install gettext). See locale/README.md.
+messages: venv
+	$(MANAGE) catalogues

@@ -48,6 +48,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
+    # The public site: search and directory pages first, then Wagtail's pages (a catch-all).
+    path("", include("search.site_urls")),
+    path("", include("cms.site_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

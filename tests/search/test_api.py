@@ -264,8 +264,9 @@ def test_nothing_found_offers_a_correction_and_the_themes(corpus, api):
         ({"comune": "milano"}, "comune", "Unknown value"),
     ],
 )
-def test_bad_input_is_answered_with_400_and_a_message(db, api, params, parameter, words):
-    response = api(**params)
+def test_bad_input_is_answered_with_400_and_a_message(db, client, params, parameter, words):
+    # The messages are translated (locale/): ask for English, the language of the words checked here.
+    response = client.get("/api/search/", params, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     body = response.json()
     assert words in " ".join(body["errors"][parameter])

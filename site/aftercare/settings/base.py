@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # The public site (under /<lang>/) gets a policy without 'unsafe-inline' (site/aftercare/csp.py).
+    "aftercare.csp.PublicSiteCSPMiddleware",
 ]
 
 ROOT_URLCONF = "aftercare.urls"
@@ -294,3 +296,8 @@ SEARCH_LANGUAGE_ANALYZERS = env.dict(
         "zh-hans": "cjk",
     },
 )
+
+# --- Public site (cms/site_views.py): the accessibility statement ----------------------
+# Who answers accessibility reports (AgID model: "meccanismo di feedback") and who is responsible.
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
+ACCESSIBILITY_RESPONSIBLE_BODY = env.str("ACCESSIBILITY_RESPONSIBLE_BODY", default="After Care Network")

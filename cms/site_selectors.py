@@ -1,0 +1,111 @@
+"""What the public site may show, read in a constant number of queries per page.
+
+Public means published (``live``) and, for services, active and offered by a published
+organisation: the same rule as the public search and the public APIs. Drafts, unpublished,
+inactive or temporarily closed records are never listed, and their pages answer 404.
+"""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from .models import (
+    Ambito,
+    GuidelinePage,
+    Location,
+    Municipality,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Theme,
+)
+
+
+def public_services() -> QuerySet[Service]:
+    return Service.objects.filter(live=True, status=Service.Status.ACTIVE, organization__live=True)
+
+
+def public_organizations() -> QuerySet[Organization]:
+    return Organization.objects.filter(live=True)
+
+
+def public_guidelines() -> QuerySet[GuidelinePage]:
+    return GuidelinePage.objects.live().public()
+
+
+def service_listing(queryset: QuerySet[Service]) -> QuerySet[Service]:
+    """What a list of services shows: the organisation and the themes (two queries per page)."""
+    return queryset.select_related("organization").prefetch_related("themes")
+
+
+def service_detail(pk: int) -> Service:
+    """A public service with everything its page shows; ``Service.DoesNotExist`` otherwise."""
+    placements = (
+        ServiceAtLocation.objects.filter(location__live=True)
+        .select_related("location__municipality__ambito")
+        .order_by("sort_order", "pk")
+    )
+    return (
+        public_services()
+        .select_related("organization__municipality")
+        .prefetch_related(
+            "themes",
+            "target_groups",
+            "languages_spoken",
+            Prefetch("service_at_locations", queryset=placements),
+            Prefetch("guidelines", queryset=public_guidelines().order_by("title")),
+        )
+        .get(pk=pk)
+    )
+
+
+def organization_detail(pk: int) -> Organization:
+    """A published organisation with its public services, published locations and coverage."""
+    return (
+        public_organizations()
+        .select_related("municipality__ambito")
+        .prefetch_related(
+            "ambiti",
+            "municipalities",
+            Prefetch("services", queryset=service_listing(public_services()).order_by("name", "pk")),
+            Prefetch(
+                "locations",
+                queryset=Location.objects.filter(live=True).select_related("municipality"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def services_in_comune(comune: Municipality) -> QuerySet[Service]:
+    """Public services available in a comune: an office there, or an organisation covering the
+    comune or its ambito. Services with an office in the comune come first (``has_office``)."""
+    offices_here = ServiceAtLocation.objects.filter(location__municipality=comune, location__live=True)
+    covering = Organization.objects.filter(Q(municipalities=comune) | Q(ambiti=comune.ambito_id)).values("pk")
+    return (
+        public_services()
+        .filter(Q(pk__in=offices_here.values("service_id")) | Q(organization__in=covering))
+        .annotate(has_office=Exists(offices_here.filter(service=OuterRef("pk"))))
+        .order_by("-has_office", "name", "pk")
+    )
+
+
+def services_in_ambito(ambito: Ambito) -> QuerySet[Service]:
+    """Public services available in an ambito: an office in one of its comuni, or an organisation
+    covering the ambito or some of its comuni."""
+    offices_here = ServiceAtLocation.objects.filter(location__municipality__ambito=ambito, location__live=True)
+    covering = Organization.objects.filter(Q(ambiti=ambito) | Q(municipalities__ambito=ambito)).values("pk")
+    return (
+        public_services()
+        .filter(Q(pk__in=offices_here.values("service_id")) | Q(organization__in=covering))
+        .order_by("name", "pk")
+    )
+
+
+def themes_with_counts() -> QuerySet[Theme]:
+    """Every theme with the number of public services (``service_count``), in one query."""
+    public = Q(services__live=True, services__status=Service.Status.ACTIVE, services__organization__live=True)
+    return Theme.objects.annotate(service_count=Count("services", filter=public, distinct=True))
+
+
+def ambiti_with_counts() -> QuerySet[Ambito]:
+    """Every ambito with its number of comuni (``comune_count``), in one query."""
+    return Ambito.objects.annotate(comune_count=Count("municipalities"))
