@@ -36,7 +36,7 @@ def service_listing(queryset: QuerySet[Service]) -> QuerySet[Service]:
     return queryset.select_related("organization").prefetch_related("themes")
 
 
-def service_detail(pk: int) -> Service:
+def service_detail(uuid) -> Service:
     """A public service with everything its page shows; ``Service.DoesNotExist`` otherwise."""
     placements = (
         ServiceAtLocation.objects.filter(location__live=True)
@@ -53,7 +53,7 @@ def service_detail(pk: int) -> Service:
             Prefetch("service_at_locations", queryset=placements),
             Prefetch("guidelines", queryset=public_guidelines().order_by("title")),
         )
-        .get(pk=pk)
+        .get(uuid=uuid)
     )
 
 

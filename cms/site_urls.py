@@ -8,7 +8,7 @@ from . import site_views
 app_name = "public"
 
 urlpatterns = [
-    path("services/<int:pk>/", site_views.service_detail, name="service"),
+    path("services/<uuid:uuid>/", site_views.service_detail, name="service"),
     path("organisations/<int:pk>/", site_views.organization_detail, name="organization"),
     path("comuni/<slug:slug>/", site_views.comune_detail, name="comune"),
     path("ambiti/<slug:slug>/", site_views.ambito_detail, name="ambito"),

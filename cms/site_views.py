@@ -40,12 +40,12 @@ def _paginate(request, queryset):
 
 @require_safe
 @cache_control(**PUBLIC_CACHE)
-def service_detail(request, pk: int):
+def service_detail(request, uuid):
     """A service: what it offers, for whom, how to access it, where and when, languages, contacts.
 
     Who may use it: anyone. 404 when the service is not public."""
     try:
-        service = selectors.service_detail(pk)
+        service = selectors.service_detail(uuid)
     except Service.DoesNotExist:
         raise Http404("No public service with this id.")
     texts, fallback = _texts(service, "name", "description", "how_to_access", "eligibility")

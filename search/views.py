@@ -85,9 +85,9 @@ class ResultLink:
 def _hit_links(request, page: SearchPage) -> list[ResultLink]:
     """Where each hit leads on this site (guideline URLs are read in one query)."""
     guideline_ids = [hit.id for hit in page.hits if hit.type == GUIDELINE]
-    guidelines: dict[int, GuidelinePage] = {}
+    guidelines: dict[str, GuidelinePage] = {}
     if guideline_ids:
-        guidelines = {p.pk: p for p in public_guidelines().filter(pk__in=guideline_ids)}
+        guidelines = {str(p.pk): p for p in public_guidelines().filter(pk__in=guideline_ids)}
     links = []
     for hit in page.hits:
         if hit.type == SERVICE:

@@ -45,7 +45,7 @@ def test_search_in_italian_filter_and_open_a_result(open_page, viewport):
     assert page.evaluate("document.activeElement.id") == "f-kind-public_office"  # focus stays on the filter
 
     page.get_by_role("link", name="Orientamento al lavoro 01").click()
-    page.wait_for_url(re.compile(r"/it/services/\d+/$"))
+    page.wait_for_url(re.compile(r"/it/services/[0-9a-f-]{36}/$"))
     assert page.locator("h1").inner_text() == "Orientamento al lavoro 01"
     assert page.problems == []
 
@@ -73,7 +73,7 @@ def test_search_in_arabic_on_a_phone_reads_right_to_left(open_page):
 def test_switch_language_keeps_the_page(open_page):
     page = open_page("/it/search/?q=casa", viewport=PHONE)
     page.get_by_role("link", name=HOUSING_DESK).click()
-    service_path = re.search(r"/services/\d+/", page.url).group(0)
+    service_path = re.search(r"/services/[0-9a-f-]{36}/", page.url).group(0)
     page.locator(".lang-switcher__toggle").click()
     page.get_by_role("link", name="العربيّة").click()
     page.wait_for_url(re.compile(f"/ar{service_path}$"))
@@ -109,7 +109,7 @@ def test_keyboard_only(open_page, viewport):
         pytest.fail("Tab never reached a result")
     assert page.evaluate("document.activeElement.textContent.trim()") == ITALIAN_COURSE
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/it/services/\d+/$"))
+    page.wait_for_url(re.compile(r"/it/services/[0-9a-f-]{36}/$"))
     assert page.locator("h1").inner_text() == ITALIAN_COURSE
 
 
@@ -124,7 +124,7 @@ def test_autocomplete_with_the_keyboard(open_page):
     assert active and page.locator(f"#{active}").get_attribute("aria-selected") == "true"
     assert HOUSING_DESK in page.get_by_role("listbox").inner_text()
     page.get_by_role("option", name=re.compile(HOUSING_DESK)).click()
-    page.wait_for_url(re.compile(r"/it/services/\d+/$"))
+    page.wait_for_url(re.compile(r"/it/services/[0-9a-f-]{36}/$"))
     assert page.locator("h1").inner_text() == HOUSING_DESK
 
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def service_url(service, lang="it"):
-    return f"/{lang}/services/{service.pk}/"
+    return f"/{lang}/services/{service.uuid}/"
 
 
 def test_the_service_page_shows_how_to_reach_the_service(client):

@@ -34,49 +34,49 @@ def service():
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_language_sets_lang_and_direction(client, service, lang):
-    page = html(client.get(f"/{lang}/services/{service.pk}/"))
+    page = html(client.get(f"/{lang}/services/{service.uuid}/"))
     direction = "rtl" if lang == "ar" else "ltr"
     assert f'<html lang="{lang}" dir="{direction}">' in page
 
 
 def test_the_language_switcher_links_the_same_page_in_every_language(client, service):
-    page = html(client.get(f"/it/services/{service.pk}/?from=test"))
+    page = html(client.get(f"/it/services/{service.uuid}/?from=test"))
     switcher = re.search(r'<nav class="lang-switcher".*?</nav>', page, re.S).group(0)
     for code in LANGUAGES:
-        assert f'href="/{code}/services/{service.pk}/?from=test" hreflang="{code}" lang="{code}"' in switcher
+        assert f'href="/{code}/services/{service.uuid}/?from=test" hreflang="{code}" lang="{code}"' in switcher
     assert 'lang="ar" dir="rtl"' in switcher
     assert 'aria-current="true">italiano<' in switcher  # the current language, in its own name
     assert "العربيّة" in switcher and "Українська" in switcher and "简体中文" in switcher
 
 
 def test_hreflang_alternates_and_x_default(client, service):
-    page = html(client.get(f"/fr/services/{service.pk}/"))
+    page = html(client.get(f"/fr/services/{service.uuid}/"))
     for code in LANGUAGES:
         assert (
-            f'<link rel="alternate" hreflang="{code}" href="http://testserver/{code}/services/{service.pk}/">' in page
+            f'<link rel="alternate" hreflang="{code}" href="http://testserver/{code}/services/{service.uuid}/">' in page
         )
-    assert f'<link rel="alternate" hreflang="x-default" href="http://testserver/it/services/{service.pk}/">' in page
+    assert f'<link rel="alternate" hreflang="x-default" href="http://testserver/it/services/{service.uuid}/">' in page
 
 
 def test_a_missing_translation_is_shown_in_italian_with_a_note(client, service):
-    page = html(client.get(f"/ar/services/{service.pk}/"))
+    page = html(client.get(f"/ar/services/{service.uuid}/"))
     assert 'class="note note--fallback"' in page
     assert "<h1>مكتب السكن</h1>" in page  # translated: no lang attribute
     assert re.search(r'<div class="prose" lang="it" dir="ltr">\s*<p>Telefonare.</p>', page)
     complete = ServiceFactory(name_it="Completo", description_it="Testo.", name_ar="كامل", description_ar="نص.")
-    assert "note--fallback" not in html(client.get(f"/ar/services/{complete.pk}/"))
-    assert "note--fallback" not in html(client.get(f"/it/services/{service.pk}/"))
+    assert "note--fallback" not in html(client.get(f"/ar/services/{complete.uuid}/"))
+    assert "note--fallback" not in html(client.get(f"/it/services/{service.uuid}/"))
 
 
 def test_the_site_has_no_inline_script_or_style(client, service):
-    for url in (f"/it/services/{service.pk}/", "/ar/accessibility/"):
+    for url in (f"/it/services/{service.uuid}/", "/ar/accessibility/"):
         page = html(client.get(url))
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "inline script"
         assert not re.search(r"<style\b|\sstyle=", page), "inline style"
 
 
 def test_the_content_security_policy_allows_no_inline_script(client, service):
-    policy = client.get(f"/it/services/{service.pk}/")["Content-Security-Policy"]
+    policy = client.get(f"/it/services/{service.uuid}/")["Content-Security-Policy"]
     script_src = re.search(r"script-src ([^;]*)", policy).group(1)
     assert "'unsafe-inline'" not in script_src and "'self'" in script_src
 

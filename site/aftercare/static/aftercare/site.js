@@ -59,7 +59,7 @@
     var search = row.dataset.searchUrl;
     if (item.type === "theme") return search + "?theme=" + encodeURIComponent(item.value);
     if (item.type === "comune") return search + "?comune=" + encodeURIComponent(item.value);
-    return row.dataset.serviceUrl.replace("/0/", "/" + encodeURIComponent(item.value) + "/");
+    return row.dataset.serviceUrl.replace("/00000000-0000-0000-0000-000000000000/", "/" + encodeURIComponent(item.value) + "/");
   }
 
   function initAutocomplete(row) {
