@@ -4,11 +4,13 @@ Every list is one query plus a constant number of helpers, whatever its length: 
 related rows a page shows are joined (``select_related``) or prefetched, never fetched per row.
 """
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from modeltranslation.utils import build_localized_fieldname
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
@@ -228,13 +230,21 @@ def open_call_task(call: EmergencyCallProcess) -> Task | None:
 def services_search(*, query: str = "", theme: str = "", municipality: str = "", language: str = "") -> QuerySet:
     """Published, active services matching words of ``query`` in name, description or organisation.
 
-    A simple database search for staff (the public full-text search lives in ``search``).
+    A simple database search for staff (the public full-text search lives in ``search``). Names and
+    descriptions are searched in every language, whatever the staff member's interface language:
+    modeltranslation would otherwise search only the active language's column, which is often empty.
     """
     queryset = Service.objects.filter(live=True, status=Service.Status.ACTIVE)
+    text_columns = [
+        build_localized_fieldname(field, language)
+        for field in ("name", "description")
+        for language in settings.MODELTRANSLATION_LANGUAGES
+    ]
     for word in query.split()[:8]:
-        queryset = queryset.filter(
-            Q(name__icontains=word) | Q(description__icontains=word) | Q(organization__name__icontains=word)
-        )
+        matches = Q(organization__name__icontains=word)
+        for column in text_columns:
+            matches |= Q(**{f"{column}__icontains": word})
+        queryset = queryset.filter(matches)
     if theme:
         queryset = queryset.filter(themes__code=theme)
     if municipality:

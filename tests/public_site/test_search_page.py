@@ -77,7 +77,9 @@ def test_the_arabic_search_answers_in_arabic_and_marks_italian_results(client, d
     assert '<html lang="ar" dir="rtl">' in page
     assert "مكتب السكن" in results(response)
     # the course has no Arabic text: its title is marked as Italian, left to right
-    assert re.search(r'<h3 class="result__title" lang="it" dir="ltr"><a href="/ar/services/[0-9a-f-]{36}/">Corso di', page)
+    assert re.search(
+        r'<h3 class="result__title" lang="it" dir="ltr"><a href="/ar/services/[0-9a-f-]{36}/">Corso di', page
+    )
     assert client.get("/ar/search/", {"q": "السكن"}).status_code == 200
     assert "مكتب السكن" in results(client.get("/ar/search/", {"q": "السكن"}))
 

@@ -67,7 +67,8 @@ def world(db):
 
 
 def client_for(user):
-    client = APIClient()
+    # The API answers in the language the client asks for (Italian by default); these tests read English.
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
         client.force_authenticate(user)
     return client

@@ -35,7 +35,7 @@ def race(users, url, body=None):
 
     def attempt(user):
         try:
-            client = APIClient()
+            client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
             client.force_authenticate(user)
             barrier.wait(timeout=30)
             responses[user.username] = client.post(url, body or {}, format="json")

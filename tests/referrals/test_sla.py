@@ -97,7 +97,8 @@ def test_late_triage_is_escalated_by_the_periodic_command(world, api, walk, djan
     )
     assert events == [("sla_expired", None, "triage"), ("escalated", None, "triage")]
     assert [message.to for message in mail.outbox] == [[world.users.network_manager.email]]
-    assert "R-" in mail.outbox[0].subject and "late" in mail.outbox[0].subject
+    # In the recipient's language: Italian, as nobody chose another one.
+    assert "R-" in mail.outbox[0].subject and "in ritardo" in mail.outbox[0].subject
     fire()  # nothing more to fire
     assert referral.audit_events.filter(action="escalated").count() == 1
     approved = api("network_manager").post(f"/api/referrals/{pk}/triage/", {"decision": "approve"}, format="json")

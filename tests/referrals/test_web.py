@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def browser(world):
     def login(role):
-        client = Client()
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the staff pages follow the browser's language
         client.force_login(getattr(world.users, role))
         return client
 

@@ -71,8 +71,8 @@ def test_a_stopped_engine_gives_503_with_retry_after_at_once(search_index, searc
     assert response.status_code == 503
     assert response["Retry-After"] == "30"
     assert response["Content-Language"] == "fr"
-    assert response.json() == {
-        "detail": "Search is unavailable for a moment. Please try again in a minute.",
+    assert response.json() == {  # in the language asked for
+        "detail": "La recherche est momentanément indisponible. Réessayez dans une minute.",
         "retry_after": 30,
     }
     assert seconds < 2

@@ -121,7 +121,7 @@ def test_errors_are_not_stored(client, service):
 
 
 def test_a_missing_record_is_a_json_404_not_a_redirect_to_a_language(client):
-    response = client.get(f"{SERVICES}00000000-0000-0000-0000-000000000000/")
+    response = client.get(f"{SERVICES}00000000-0000-0000-0000-000000000000/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 404
     assert response.json() == {"detail": "No published service has this identifier."}
 

@@ -199,7 +199,7 @@ def test_modified_since(client, directory):
     ],
 )
 def test_bad_filters_are_a_400_naming_the_parameter(client, query, parameter, words):
-    response = client.get(SERVICES, query)
+    response = client.get(SERVICES, query, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     body = response.json()
     assert list(body) == [parameter]
@@ -315,7 +315,7 @@ def test_pages_link_to_each_other_and_keep_the_filters(client):
     last = client.get(second["next"]).json()
     assert last["next"] is None
     assert [s["name"] for s in last["results"]] == ["Servizio 4"]
-    past = client.get(SERVICES, {"theme": "housing", "page_size": 2, "page": 4})
+    past = client.get(SERVICES, {"theme": "housing", "page_size": 2, "page": 4}, HTTP_ACCEPT_LANGUAGE="en")
     assert past.status_code == 404
     assert "last page is 3" in past.json()["detail"]
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from wagtail.signals import published
 
@@ -131,7 +132,8 @@ def test_a_file_with_errors_writes_nothing_and_names_each_bad_cell():
         GOOD_ROW | {"external_id": "LC-012", "name_it": "", "email": "non-una-email", "latitude": "nord"},
         GOOD_ROW | {"external_id": "LC-010", "organization": "Nuova associazione", "organization_kind": ""},
     ]
-    result = import_directory(data=csv_bytes(rows), filename="errori.csv")
+    with translation.override("en"):  # messages are in the editor's language; these assertions read English
+        result = import_directory(data=csv_bytes(rows), filename="errori.csv")
     assert not result.ok
     assert counts() == (0, 0, 0)
     problems = {(error.row, error.column) for error in result.errors}
@@ -149,12 +151,14 @@ def test_a_file_with_errors_writes_nothing_and_names_each_bad_cell():
     assert "No comune of the network has the ISTAT code “123456”" in messages[(3, "comune_istat")]
     assert "Unknown theme code(s): casa" in messages[(3, "themes")]
     assert "already used in row 2" in messages[(5, "external_id")]
-    assert str(next(e for e in result.errors if e.column == "email")).startswith("Row 4, column ")
+    with translation.override("en"):
+        assert str(next(e for e in result.errors if e.column == "email")).startswith("Row 4, column ")
 
 
 def test_unknown_and_missing_columns_are_reported_on_the_header_row():
     rows = [{k: v for k, v in GOOD_ROW.items() if k != "description_it"} | {"descrizione_it": "x"}]
-    result = import_directory(data=csv_bytes(rows), filename="colonne.csv")
+    with translation.override("en"):
+        result = import_directory(data=csv_bytes(rows), filename="colonne.csv")
     messages = {(error.row, error.column): error.message for error in result.errors}
     assert "Unknown column." in messages[(1, "descrizione_it")]
     assert "Did you mean “description_it”?" in messages[(1, "descrizione_it")]
@@ -220,9 +224,10 @@ def test_the_command_lists_every_problem_and_fails(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_bytes(csv_bytes([GOOD_ROW | {"cost": "caro", "cap": "239"}]))
     errors = io.StringIO()
+    # Commands speak the site's language (Italian) unless another one is active.
     with pytest.raises(CommandError, match="2 problem"):
         call_command("import_directory", str(path), "--no-progress", stdout=io.StringIO(), stderr=errors)
-    assert "Row 2, column " in errors.getvalue() and "(cost): Unknown cost “caro”" in errors.getvalue()
+    assert "Riga 2, colonna " in errors.getvalue() and "(cost): Costo sconosciuto “caro”" in errors.getvalue()
     assert counts() == (0, 0, 0)
 
 
