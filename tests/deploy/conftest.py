@@ -98,6 +98,8 @@ def deployment(tmp_path_factory, search_engine):
     try:
         manage(env, "migrate", "--noinput")
         manage(env, "bootstrap_site", "--hostname", "127.0.0.1")
+        manage(env, "generate_services", "--count", "30")
+        manage(env, "search_index", "--rebuild")
         manage(env, "collectstatic", "--noinput")
         with log_path.open("w") as log:
             process = subprocess.Popen(

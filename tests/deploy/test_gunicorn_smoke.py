@@ -1,5 +1,6 @@
 """The application under gunicorn with production settings answers what users and operators need."""
 
+import json
 import re
 import urllib.error
 import urllib.request
@@ -57,6 +58,32 @@ def test_admin_login_page(deployment):
     assert b'name="username"' in body
     cookie = headers.get("Set-Cookie", "")
     assert "csrftoken" in cookie and "Secure" in cookie
+
+
+def test_content_api_list(deployment):
+    base, _, _ = deployment
+    status, headers, body = get(f"{base}/api/directory/services/?lang=en&page_size=5")
+    assert status == 200
+    data = json.loads(body)
+    assert data["count"] >= 25 and len(data["results"]) == 5
+    assert headers["Content-Language"] == "en"
+    assert "ETag" in headers
+
+
+def test_search_and_suggest(deployment):
+    base, _, _ = deployment
+    status, _, body = get(f"{base}/api/search/?q=casa&lang=it")
+    assert status == 200
+    assert json.loads(body)["total"] > 0
+    status, _, body = get(f"{base}/api/search/suggest/?q=cor&lang=it")
+    assert status == 200
+
+
+def test_public_search_page(deployment):
+    base, _, _ = deployment
+    status, _, body = get(f"{base}/ar/search/?q=casa")
+    assert status == 200
+    assert b'dir="rtl"' in body
 
 
 def test_openapi_description(deployment):
