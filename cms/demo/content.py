@@ -347,12 +347,17 @@ class DemoLoader:
             )
         return blocks
 
-    def load(self) -> DemoCounts:
-        self.ambito_offices()
-        self.comune_offices()
-        self.network_organizations()
-        self.sample_organizations()
-        self.guideline_pages()
+    def sections(self):
+        """The parts of the demo content, in order; each is loaded in a transaction of its own."""
+        return [
+            self.ambito_offices,
+            self.comune_offices,
+            self.network_organizations,
+            self.sample_organizations,
+            self.guideline_pages,
+        ]
+
+    def counts(self) -> DemoCounts:
         return DemoCounts(
             organizations=self.created["organizations"],
             locations=self.created["locations"],
@@ -362,16 +367,23 @@ class DemoLoader:
 
 
 def load_demo_content() -> DemoCounts:
-    """Creates whatever part of the demo content is missing (all of it on a new site), in one transaction.
+    """Creates whatever part of the demo content is missing (all of it on a new site).
 
-    Wagtail's reference index (the "usage" of records) is updated once per new record at the end,
+    Each part (ambito offices, comune offices, network organisations, sample organisations,
+    guidelines) is written in a transaction of its own: a site that is already being served (``make
+    run`` serves while the demo content loads) never waits long for the database, and a load that is
+    interrupted is completed by the next one (records are keyed by their external id). Wagtail's
+    reference index (the "usage" of records) is updated once per new record at the end of each part,
     rather than after each of the several saves that creating and publishing a record involves.
     """
     bootstrap_site()
-    with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+    with translation.override(settings.LANGUAGE_CODE):
         loader = DemoLoader()
-        with disable_reference_index_auto_update():
-            counts = loader.load()
-        for instance in loader.new_records:
-            ReferenceIndex.create_or_update_for_object(instance)
-        return counts
+        for section in loader.sections():
+            with transaction.atomic():
+                with disable_reference_index_auto_update():
+                    section()
+                for instance in loader.new_records:
+                    ReferenceIndex.create_or_update_for_object(instance)
+                loader.new_records.clear()
+        return loader.counts()

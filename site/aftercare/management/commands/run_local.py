@@ -1,16 +1,17 @@
 """``make run``: sets up a local site and serves it on http://127.0.0.1:8000 until Ctrl-C.
 
-It migrates the database, loads the real geography (a migration) and the demo
-content, starts the in-memory search engine (osmem-server) on a free loopback
-port and indexes everything, creates the local ``admin`` account (printing its
-password once), then runs Django's development server. Ctrl-C stops the
-server and the search engine.
+It migrates the database (which loads the real geography), creates the page tree, starts the
+in-memory search engine (osmem-server) on a free loopback port and indexes what the database holds,
+creates the local ``admin`` account (printing its password once) and starts Django's development
+server. Then, while the site already answers, it loads whatever part of the demo content is missing
+(the index follows each part as it is published). Ctrl-C stops the server and the search engine.
 """
 
 import os
 import signal
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -19,12 +20,6 @@ from django.core.management.base import BaseCommand, CommandError
 from aftercare.local_admin import LOCAL_ADMIN_USERNAME, ensure_local_admin
 from search.client import reset_client
 from search.engine import EngineError, start_engine
-
-# Commands that prepare content, run in this order (both idempotent).
-SETUP_COMMANDS = [
-    ("bootstrap_site", []),
-    ("load_demo_content", []),
-]
 
 
 class Command(BaseCommand):
@@ -39,14 +34,14 @@ class Command(BaseCommand):
             raise CommandError("run_local starts its own search engine; unset SEARCH_ENGINE_KIND or set it to osmem.")
         self.stdout.write("Migrating the database…")
         call_command("migrate", interactive=False, verbosity=0)
-        for name, arguments in SETUP_COMMANDS:
-            self.stdout.write(f"Running {name}…")
-            call_command(name, *arguments)
+        call_command("bootstrap_site")
 
         try:
             engine = start_engine()
         except EngineError as error:
             raise CommandError(str(error)) from error
+        server = None
+        previous_handler = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
             os.environ["ELASTICSEARCH_URL"] = settings.ELASTICSEARCH_URL = engine.url
             reset_client()
@@ -59,28 +54,30 @@ class Command(BaseCommand):
                 self.stdout.write("  (shown only now; change it with: .venv/bin/python manage.py changepassword admin)")
             else:
                 self.stdout.write(f"The local administrator '{LOCAL_ADMIN_USERNAME}' already exists.")
-            if no_serve:
-                return
-            self.stdout.write(self.style.SUCCESS(f"Serving http://{addrport}/  (admin at /admin/). Ctrl-C stops."))
-            self._serve(addrport, engine.url)
-        finally:
-            engine.stop()
-            self.stdout.write("Search engine stopped.")
-
-    def _serve(self, addrport, engine_url):
-        env = dict(os.environ, ELASTICSEARCH_URL=engine_url, SEARCH_ENGINE_KIND="osmem")
-        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
-        # The development server (and its autoreloader child) run in a process group of their
-        # own, so that stopping it stops both; Ctrl-C and SIGTERM reach this process, which stops it.
-        server = subprocess.Popen([*manage, "runserver", addrport], env=env, start_new_session=True)  # noqa: S603
-        previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        try:
-            server.wait()
+            if not no_serve:
+                server = self._start_server(addrport, engine.url)
+                self.stdout.write(self.style.SUCCESS(f"Serving http://{addrport}/  (admin at /admin/). Ctrl-C stops."))
+            started = time.monotonic()
+            self.stdout.write("Loading the demo content (the site answers meanwhile)…")
+            call_command("load_demo_content")
+            self.stdout.write(f"Demo content ready and indexed ({time.monotonic() - started:.0f} s).")
+            if server is not None:
+                server.wait()
         except KeyboardInterrupt:
             self.stdout.write("Stopping…")
         finally:
-            signal.signal(signal.SIGTERM, previous)
-            _stop_group(server)
+            signal.signal(signal.SIGTERM, previous_handler)
+            if server is not None:
+                _stop_group(server)
+            engine.stop()
+            self.stdout.write("Search engine stopped.")
+
+    def _start_server(self, addrport, engine_url) -> subprocess.Popen:
+        """Django's development server (and its autoreloader child) in a process group of their own, so
+        that stopping it stops both; Ctrl-C and SIGTERM reach this process, which stops the group."""
+        env = dict(os.environ, ELASTICSEARCH_URL=engine_url, SEARCH_ENGINE_KIND="osmem")
+        manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
+        return subprocess.Popen([*manage, "runserver", addrport], env=env, start_new_session=True)  # noqa: S603
 
 
 def _raise_keyboard_interrupt(signum, frame):
