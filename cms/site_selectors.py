@@ -57,7 +57,7 @@ def service_detail(uuid) -> Service:
     )
 
 
-def organization_detail(pk: int) -> Organization:
+def organization_detail(uuid) -> Organization:
     """A published organisation with its public services, published locations and coverage."""
     return (
         public_organizations()
@@ -71,7 +71,7 @@ def organization_detail(pk: int) -> Organization:
                 queryset=Location.objects.filter(live=True).select_related("municipality"),
             ),
         )
-        .get(pk=pk)
+        .get(uuid=uuid)
     )
 
 

@@ -9,7 +9,7 @@ app_name = "public"
 
 urlpatterns = [
     path("services/<uuid:uuid>/", site_views.service_detail, name="service"),
-    path("organisations/<int:pk>/", site_views.organization_detail, name="organization"),
+    path("organisations/<uuid:uuid>/", site_views.organization_detail, name="organization"),
     path("comuni/<slug:slug>/", site_views.comune_detail, name="comune"),
     path("ambiti/<slug:slug>/", site_views.ambito_detail, name="ambito"),
     path("accessibility/", site_views.accessibility_statement, name="accessibility"),

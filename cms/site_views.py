@@ -74,12 +74,12 @@ def service_detail(request, uuid):
 
 @require_safe
 @cache_control(**PUBLIC_CACHE)
-def organization_detail(request, pk: int):
+def organization_detail(request, uuid):
     """An organisation: what it is, where it is, whom it serves, and its public services.
 
     Who may use it: anyone. 404 when the organisation is not published."""
     try:
-        organization = selectors.organization_detail(pk)
+        organization = selectors.organization_detail(uuid)
     except Organization.DoesNotExist:
         raise Http404("No published organisation with this id.")
     description = translated_text(organization, "description")

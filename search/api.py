@@ -206,7 +206,9 @@ class SearchView(PublicSearchView):
                     "title_highlighted": hit.title_highlighted,
                     "snippet": hit.snippet,
                     "language": hit.language,
-                    "organization": hit.organization,
+                    "organization": hit.organization
+                    and hit.organization
+                    | {"url": request.build_absolute_uri(f"/api/directory/organizations/{hit.organization['id']}/")},
                     "comuni": hit.comuni,
                     "distance_km": hit.distance_km,
                     "url": request.build_absolute_uri(hit.api_path) if hit.api_path else None,

@@ -109,7 +109,7 @@ def build_mapping(*, engine_kind: str | None = None) -> Mapping:
     mapping.field("title_sort", Object(properties={code: Keyword() for code in languages()}))
     mapping.field(
         "organization",
-        Object(properties={"id": Long(), "name": Text(analyzer=folded, copy_to=["text_folded"]), "kind": Keyword()}),
+        Object(properties={"id": Keyword(), "name": Text(analyzer=folded, copy_to=["text_folded"]), "kind": Keyword()}),
     )
     for facet in ("themes", "target_groups", "languages_spoken", "ambiti", "comuni", "located_in"):
         mapping.field(facet, Keyword())
@@ -341,7 +341,7 @@ class ServiceDocument(TranslatedNameMixin, BaseDocument):
     @staticmethod
     def prepare_organization(service, lookups):
         organization = service.organization
-        return {"id": organization.pk, "name": organization.name, "kind": organization.kind}
+        return {"id": str(organization.uuid), "name": organization.name, "kind": organization.kind}
 
     @staticmethod
     def prepare_topics(service, lookups):

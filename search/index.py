@@ -18,7 +18,7 @@ from django.utils import timezone
 from elasticsearch import NotFoundError, helpers
 
 from .client import get_client
-from .documents import DOCUMENTS, Lookups, build_index, document_id
+from .documents import DOCUMENTS, Lookups, build_index, build_mapping, document_id
 
 logger = logging.getLogger(__name__)
 
@@ -265,6 +265,42 @@ def _swap_alias(client, name: str) -> list[str]:
 # --- Status --------------------------------------------------------------------------------
 
 
+# What a field's mapping says that matters to documents and queries.
+MAPPING_ATTRIBUTES = ("type", "analyzer", "search_analyzer")
+
+
+def _mapped_fields(properties: dict, prefix: str = "") -> dict[str, tuple]:
+    fields = {}
+    for name, definition in properties.items():
+        path = f"{prefix}{name}"
+        if "properties" in definition:
+            fields.update(_mapped_fields(definition["properties"], f"{path}."))
+        else:
+            fields[path] = tuple(definition.get(attribute) for attribute in MAPPING_ATTRIBUTES)
+    return fields
+
+
+def _describe_field(attributes: tuple) -> str:
+    return " ".join(f"{name}={value}" for name, value in zip(MAPPING_ATTRIBUTES, attributes, strict=True) if value)
+
+
+def mapping_changes(live_properties: dict, expected_properties: dict) -> list[str]:
+    """Fields whose type or analyzers in the live index differ from what this release builds.
+
+    After an upgrade that changes the mapping, documents written into the old index may be refused
+    or searched wrongly until ``search_index --rebuild``; ``--status`` lists these fields."""
+    live, expected = _mapped_fields(live_properties), _mapped_fields(expected_properties)
+    changes = []
+    for path in sorted(live.keys() | expected.keys()):
+        if path not in live:
+            changes.append(f"{path}: missing from the index")
+        elif path not in expected:
+            changes.append(f"{path}: no longer in this release's mapping")
+        elif live[path] != expected[path]:
+            changes.append(f"{path}: {_describe_field(live[path])} in the index, {_describe_field(expected[path])} now")
+    return changes
+
+
 @dataclass
 class IndexStatus:
     alias: str
@@ -273,10 +309,11 @@ class IndexStatus:
     building: list[str]
     indexed: dict[str, int]  # documents per type behind the read alias
     expected: dict[str, int]  # public records per type in the database
+    mapping_changes: list[str] = field(default_factory=list)  # live index versus this release
 
     @property
     def in_sync(self) -> bool:
-        return bool(self.live_indices) and self.indexed == self.expected
+        return bool(self.live_indices) and self.indexed == self.expected and not self.mapping_changes
 
 
 def index_status() -> IndexStatus:
@@ -295,6 +332,10 @@ def index_status() -> IndexStatus:
         indexed = {b["key"]: b["doc_count"] for b in response["aggregations"]["types"]["buckets"]}
     expected = expected_counts()
     indexed = {doc_type: indexed.get(doc_type, 0) for doc_type in expected}
+    changes = []
+    if live:
+        live_mapping = client.indices.get_mapping(index=live[0])[live[0]]["mappings"]
+        changes = mapping_changes(live_mapping.get("properties", {}), build_mapping().to_dict()["properties"])
     return IndexStatus(
         alias=alias,
         live_indices=live,
@@ -302,4 +343,5 @@ def index_status() -> IndexStatus:
         building=building,
         indexed=indexed,
         expected=expected,
+        mapping_changes=changes,
     )

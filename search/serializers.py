@@ -21,9 +21,10 @@ class SearchFacetsSerializer(serializers.Serializer):
 
 
 class SearchOrganizationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
+    id = serializers.UUIDField(help_text="The organisation's UUID, as in the directory API and HSDS.")
     name = serializers.CharField()
     kind = serializers.CharField()
+    url = serializers.URLField(help_text="The organisation in the directory API.")
 
 
 class SearchHitSerializer(serializers.Serializer):

@@ -30,7 +30,8 @@ class AmbitoGroupApprovalTask(AbstractGroupApprovalTask):
 
         return isinstance(obj, (Organization, Location, Service))
 
-    def _may_review(self, obj, user) -> bool:
+    def may_review(self, obj, user) -> bool:
+        """May this user approve or reject this object in this task?"""
         from ..permissions import user_may_edit_record
 
         if user.is_superuser:
@@ -40,16 +41,16 @@ class AmbitoGroupApprovalTask(AbstractGroupApprovalTask):
         return not self._is_directory_record(obj) or user_may_edit_record(user, obj)
 
     def user_can_access_editor(self, obj, user):
-        return self._may_review(obj, user)
+        return self.may_review(obj, user)
 
     def locked_for_user(self, obj, user):
-        return not self._may_review(obj, user)
+        return not self.may_review(obj, user)
 
     def user_can_lock(self, obj, user):
-        return self._may_review(obj, user)
+        return self.may_review(obj, user)
 
     def get_actions(self, obj, user):
-        if not self._may_review(obj, user):
+        if not self.may_review(obj, user):
             return []
         return super().get_actions(obj, user)
 

@@ -55,7 +55,7 @@ def test_the_service_page_shows_how_to_reach_the_service(client):
     assert 'href="tel:+390395551234"' in page  # the service has no phone: the organisation's
     assert 'href="tel:039999888"' in page  # the office's own phone
     assert 'href="mailto:lavoro@ponte.example.org"' in page
-    assert f'href="/en/organisations/{organization.pk}/"' in page
+    assert f'href="/en/organisations/{organization.uuid}/"' in page
     assert 'href="/en/comuni/merate/"' in page
     assert '<span lang="ar" dir="auto">' in page and '<span lang="uk" dir="auto">' in page
     assert "Sample data" not in text
@@ -125,7 +125,7 @@ def test_the_organisation_page_lists_public_services_and_offices(client):
     ServiceFactory(organization=organization, name_it="Doposcuola")
     ServiceFactory(organization=organization, name_it="Bozza nascosta", live=False)
     LocationFactory(organization=organization, name="Sede di Bellano", municipality=comune("Bellano"))
-    response = client.get(f"/it/organisations/{organization.pk}/")
+    response = client.get(f"/it/organisations/{organization.uuid}/")
     text = text_of(response)
     assert "Doposcuola" in text and "Bozza nascosta" not in text
     assert "Sede di Bellano" in text
@@ -135,7 +135,7 @@ def test_the_organisation_page_lists_public_services_and_offices(client):
 
 def test_an_unpublished_organisation_is_not_found(client):
     organization = OrganizationFactory(live=False)
-    assert client.get(f"/it/organisations/{organization.pk}/").status_code == 404
+    assert client.get(f"/it/organisations/{organization.uuid}/").status_code == 404
 
 
 def test_the_organisation_page_runs_a_constant_number_of_queries(client):
@@ -143,8 +143,8 @@ def test_the_organisation_page_runs_a_constant_number_of_queries(client):
     ServiceFactory(organization=small, comuni=["Lecco"])
     for name in ("Lecco", "Merate", "Bellano", "Calolziocorte"):
         ServiceFactory(organization=large, comuni=[name], themes=["housing", "mediation"])
-    few, _ = count_queries(client, f"/it/organisations/{small.pk}/")
-    many, _ = count_queries(client, f"/it/organisations/{large.pk}/")
+    few, _ = count_queries(client, f"/it/organisations/{small.uuid}/")
+    many, _ = count_queries(client, f"/it/organisations/{large.uuid}/")
     assert few == many
 
 

@@ -176,7 +176,7 @@ def test_in_a_chosen_comune_services_with_an_office_there_come_before_those_that
     assert response.json()["results"][1]["comuni"] == ["Merate"]
 
 
-def test_hits_carry_what_a_result_list_needs(corpus, api, search_index):
+def test_hits_carry_what_a_result_list_needs(corpus, api, search_index, client):
     guideline = make_guideline(title_it="Accompagnare alla casa", themes=["housing"])
     search_index()
     response = api(q="casa", lang="it")
@@ -187,10 +187,14 @@ def test_hits_carry_what_a_result_list_needs(corpus, api, search_index):
     assert service["title_highlighted"] == "Sportello <mark>casa</mark> per le famiglie"
     assert "<mark>casa</mark>" in service["snippet"]
     assert service["organization"] == {
-        "id": corpus.housing.organization.pk,
+        "id": str(corpus.housing.organization.uuid),
         "name": "Associazione Porte Aperte",
         "kind": "volunteer_association",
+        "url": f"http://testserver/api/directory/organizations/{corpus.housing.organization.uuid}/",
     }
+    organization = client.get(service["organization"]["url"].removeprefix("http://testserver"))
+    assert organization.status_code == 200
+    assert organization.json()["name"] == "Associazione Porte Aperte"
     assert service["comuni"] == ["Lecco"]
     assert service["distance_km"] is None
     assert service["url"] == f"http://testserver/api/directory/services/{corpus.housing.uuid}/"

@@ -64,7 +64,7 @@ def test_a_service_document_holds_every_language_and_its_directory_context(db):
     assert document["autocomplete"]["en"] == "Housing desk"
     assert document["autocomplete"]["ar"] == "Sportello casa"
     assert document["organization"] == {
-        "id": organization.pk,
+        "id": str(organization.uuid),
         "name": "Cooperativa Il Ponte",
         "kind": "social_cooperative",
     }

@@ -11,6 +11,7 @@ import pytest
 from cms.demo.synthetic import generate_services
 from cms.models import Service
 from search.client import get_client
+from search.documents import index_body
 from search.index import alias_name, building_alias_name, index_pattern, indices_behind, rebuild
 from search.labels import facet_labels
 from tests.factories import ServiceFactory
@@ -66,6 +67,32 @@ def test_status_tells_when_the_index_differs_from_the_database(search_index):
     call_command("search_index", "--status", stdout=status)
     assert "<- differs" in status.getvalue()
     assert status.getvalue().rstrip().endswith("Not in sync.")
+
+
+def test_status_tells_when_the_live_index_was_built_with_another_mapping(search_index):
+    """After an upgrade that changes the mapping, --status says which fields and asks for a rebuild."""
+    search_index()
+    client, live = get_client(), indices_behind(alias_name())[0]
+    body = index_body()
+    body["mappings"]["properties"]["organization"]["properties"]["id"] = {"type": "long"}
+    del body["mappings"]["properties"]["cost"]
+    older = f"{alias_name()}-v19990101000000000000"
+    client.indices.create(index=older, body=body)
+    client.indices.update_aliases(
+        actions=[{"remove": {"index": live, "alias": alias_name()}}, {"add": {"index": older, "alias": alias_name()}}]
+    )
+    status = StringIO()
+    call_command("search_index", "--status", stdout=status)
+    text = status.getvalue()
+    assert "Mapping: the live index was built by another release (run --rebuild):" in text
+    assert "organization.id: type=long in the index, type=keyword now" in text
+    assert "cost: missing from the index" in text
+    assert text.rstrip().endswith("Not in sync.")
+
+    search_index()
+    status = StringIO()
+    call_command("search_index", "--status", stdout=status)
+    assert "Mapping: as this release builds it." in status.getvalue()
 
 
 def test_a_failed_rebuild_deletes_its_index_and_leaves_the_alias_alone(search_index):

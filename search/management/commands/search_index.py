@@ -82,6 +82,12 @@ class Command(BaseCommand):
             found = state.indexed.get(doc_type, 0)
             mark = "" if found == expected else "   <- differs"
             write(f"  {doc_type:<10} {found:>7} / {expected:<7}{mark}")
+        if state.mapping_changes:
+            write(self.style.WARNING("Mapping: the live index was built by another release (run --rebuild):"))
+            for change in state.mapping_changes:
+                write(f"  {change}")
+        elif state.live_indices:
+            write("Mapping: as this release builds it.")
         self.write_pending(pending)
         if state.in_sync and not pending.total:
             write(self.style.SUCCESS("In sync."))

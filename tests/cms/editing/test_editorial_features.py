@@ -71,6 +71,21 @@ def test_a_submitted_record_is_published_only_when_a_moderator_approves(
     assert not service.workflow_in_progress
 
 
+def test_only_the_moderators_who_may_review_a_record_are_told_it_awaits_them(
+    lecco_editor, lecco_moderator, monza_moderator, network_editor, lecco_records, mailoutbox
+):
+    """A record of Lecco is announced to Lecco's moderators and the network-wide ones, not to Monza's."""
+    service = lecco_records["service"]
+    client_for(lecco_editor).post(
+        snippet_url(service, "edit"), service_data(service, name_it="Casa e abitare") | {"action-submit": "1"}
+    )
+    told = {address for message in mailoutbox for address in message.to}
+    assert lecco_moderator.email in told
+    assert network_editor.email in told
+    assert monza_moderator.email not in told
+    assert lecco_editor.email not in told  # who submitted
+
+
 def test_a_moderator_can_request_changes_and_nothing_is_published(lecco_editor, lecco_moderator, lecco_records):
     service = lecco_records["service"]
     client_for(lecco_editor).post(
