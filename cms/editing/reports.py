@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.generic import TemplateView
 
 from wagtail.admin.ui.tables import Column, TitleColumn
@@ -124,6 +125,11 @@ class MissingTranslationsView(TranslationReportMixin, ReportView):
     @cached_property
     def columns(self):
         return [
-            TitleColumn("name", label=_("Record"), accessor=str, get_url=self.edit_url),
+            TitleColumn(
+                "name",
+                label=pgettext_lazy("a directory record: organisation, service or location", "Record"),
+                accessor=str,
+                get_url=self.edit_url,
+            ),
             Column("missing", label=_("Missing in this language")),
         ]
