@@ -1,12 +1,15 @@
 """What the public site may show, read in a constant number of queries per page.
 
 Public means published (``live``) and, for services, active and offered by a published
-organisation: the same rule as the public search and the public APIs. Drafts, unpublished,
-inactive or temporarily closed records are never listed, and their pages answer 404.
+organisation: the same rule as the public search. Drafts, unpublished and inactive records are never
+shown, and their pages answer 404. A temporarily closed service keeps its page (with a notice: people
+come back to it from saved links) and its place on its organisation's page, as in the directory API,
+but is left out of searches and of the comune and ambito lists of what is available now.
 """
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from .api.selectors import LISTED_SERVICE_STATUSES
 from .models import (
     Ambito,
     GuidelinePage,
@@ -21,6 +24,11 @@ from .models import (
 
 def public_services() -> QuerySet[Service]:
     return Service.objects.filter(live=True, status=Service.Status.ACTIVE, organization__live=True)
+
+
+def shown_services() -> QuerySet[Service]:
+    """Services that have a public page: the active ones and the temporarily closed ones."""
+    return Service.objects.filter(live=True, status__in=LISTED_SERVICE_STATUSES, organization__live=True)
 
 
 def public_organizations() -> QuerySet[Organization]:
@@ -44,7 +52,7 @@ def service_detail(uuid) -> Service:
         .order_by("sort_order", "pk")
     )
     return (
-        public_services()
+        shown_services()
         .select_related("organization__municipality")
         .prefetch_related(
             "themes",
@@ -65,7 +73,7 @@ def organization_detail(uuid) -> Organization:
         .prefetch_related(
             "ambiti",
             "municipalities",
-            Prefetch("services", queryset=service_listing(public_services()).order_by("name", "pk")),
+            Prefetch("services", queryset=service_listing(shown_services()).order_by("name", "pk")),
             Prefetch(
                 "locations",
                 queryset=Location.objects.filter(live=True).select_related("municipality"),

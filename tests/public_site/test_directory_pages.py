@@ -71,16 +71,38 @@ def test_sample_records_say_so(client):
     [
         lambda: ServiceFactory(live=False),
         lambda: ServiceFactory(status=Service.Status.INACTIVE),
-        lambda: ServiceFactory(status=Service.Status.TEMPORARILY_CLOSED),
         lambda: ServiceFactory(organization=OrganizationFactory(live=False)),
     ],
-    ids=["unpublished", "inactive", "temporarily-closed", "organisation-unpublished"],
+    ids=["unpublished", "inactive", "organisation-unpublished"],
 )
 def test_a_service_that_is_not_public_is_not_found(client, make):
     service = make()
     response = client.get(service_url(service))
     assert response.status_code == 404
     assert service.name_it not in html(response)
+
+
+def test_a_temporarily_closed_service_keeps_its_page_with_a_notice_but_is_not_offered_in_its_comune(client):
+    organization = OrganizationFactory(name="Associazione Aurora")
+    closed = ServiceFactory(
+        organization=organization,
+        name_it="Sportello chiuso per lavori",
+        status=Service.Status.TEMPORARILY_CLOSED,
+        comuni=["Bellano"],
+    )
+    ServiceFactory(organization=organization, name_it="Doposcuola", comuni=["Bellano"])
+
+    page = client.get(service_url(closed, "en"))
+    assert page.status_code == 200
+    assert "This service is temporarily closed." in text_of(page)
+
+    listing = text_of(client.get(f"/en/organisations/{organization.uuid}/"))
+    assert "Sportello chiuso per lavori" in listing and "Temporarily closed" in listing
+    in_comune = text_of(client.get("/en/comuni/bellano/"))
+    assert "Doposcuola" in in_comune and "Sportello chiuso per lavori" not in in_comune
+
+    active = ServiceFactory(name_it="Sportello aperto")
+    assert "temporarily closed" not in text_of(client.get(service_url(active, "en")))
 
 
 def test_unpublished_locations_are_not_shown(client):
