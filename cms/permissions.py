@@ -167,6 +167,31 @@ def scope_filter(model, scope: EditorScope) -> Q:
     raise TypeError(f"{model.__name__} is not a directory record")
 
 
+def workflow_states_in_scope(user, prefix: str = "") -> Q:
+    """A filter on Wagtail's ``WorkflowState`` (``prefix="workflow_state__"``: on ``TaskState``)
+    leaving out the directory records outside the editor scope of ``user``; pages and other
+    content are left to Wagtail's own rules."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from .models import Location, Organization, Service
+
+    scope = editor_scope(user)
+    if scope.everything:
+        return Q()
+    directory_types = ContentType.objects.get_for_models(Organization, Location, Service)
+    allowed = ~Q(**{f"{prefix}base_content_type__in": list(directory_types.values())})
+    for model, content_type in directory_types.items():
+        ids = (
+            model._default_manager.filter(scope_filter(model, scope))
+            .annotate(pk_text=Cast("pk", CharField()))
+            .values("pk_text")
+        )
+        allowed |= Q(**{f"{prefix}base_content_type": content_type, f"{prefix}object_id__in": ids})
+    return allowed
+
+
 def records_in_scope(queryset: QuerySet, user) -> QuerySet:
     """``queryset`` narrowed to the records ``user`` may edit."""
     return queryset.filter(scope_filter(queryset.model, editor_scope(user)))

@@ -1,8 +1,5 @@
 """Moderation of directory records by the moderators of the record's ambito."""
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import AbstractGroupApprovalTask
@@ -55,23 +52,9 @@ class AmbitoGroupApprovalTask(AbstractGroupApprovalTask):
         return super().get_actions(obj, user)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
+        from ..permissions import workflow_states_in_scope
+
         states = super().get_task_states_user_can_moderate(user, **kwargs)
         if user.is_superuser or not states.exists():
             return states
-        from ..permissions import editor_scope, scope_filter
-        from .directory import Location, Organization, Service
-
-        scope = editor_scope(user)
-        if scope.everything:
-            return states
-        directory_types = ContentType.objects.get_for_models(Organization, Location, Service)
-        allowed = Q()
-        for model, content_type in directory_types.items():
-            ids = (
-                model._default_manager.filter(scope_filter(model, scope))
-                .annotate(pk_text=Cast("pk", CharField()))
-                .values("pk_text")
-            )
-            allowed |= Q(workflow_state__base_content_type=content_type, workflow_state__object_id__in=ids)
-        others = ~Q(workflow_state__base_content_type__in=list(directory_types.values()))
-        return states.filter(others | allowed)
+        return states.filter(workflow_states_in_scope(user, "workflow_state__"))

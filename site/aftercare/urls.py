@@ -29,6 +29,8 @@ class OpenAPIDocsView(SpectacularSwaggerView):
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # Wagtail's workflow reports, narrowed to the editor's ambiti (at Wagtail's own paths, so first).
+    path("admin/reports/", include(("cms.editing.workflow_reports", "scoped_reports"))),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),

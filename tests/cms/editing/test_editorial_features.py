@@ -86,6 +86,28 @@ def test_only_the_moderators_who_may_review_a_record_are_told_it_awaits_them(
     assert lecco_editor.email not in told  # who submitted
 
 
+@pytest.mark.parametrize("report", ["wagtailadmin_reports:workflow", "wagtailadmin_reports:workflow_tasks"])
+def test_the_workflow_reports_list_only_records_of_the_moderators_ambiti(
+    report, lecco_moderator, monza_moderator, network_editor, lecco_records, monza_records
+):
+    for records, name in ((lecco_records, "Casa Lecco in revisione"), (monza_records, "Casa Monza in revisione")):
+        service = records["service"]
+        client_for(network_editor).post(
+            snippet_url(service, "edit"), service_data(service, name_it=name) | {"action-submit": "1"}
+        )
+        assert Service.objects.get(pk=service.pk).workflow_in_progress
+
+    def listed(user):
+        response = client_for(user).get(reverse(report))
+        assert response.status_code == 200
+        page = response.content.decode()
+        return {name for name in ("Casa Lecco in revisione", "Casa Monza in revisione") if name in page}
+
+    assert listed(lecco_moderator) == {"Casa Lecco in revisione"}
+    assert listed(monza_moderator) == {"Casa Monza in revisione"}
+    assert listed(network_editor) == {"Casa Lecco in revisione", "Casa Monza in revisione"}
+
+
 def test_a_moderator_can_request_changes_and_nothing_is_published(lecco_editor, lecco_moderator, lecco_records):
     service = lecco_records["service"]
     client_for(lecco_editor).post(
