@@ -45,6 +45,12 @@ class View(StrEnum):
     ORGANISATION_NO_CONSENT = "organisation_no_consent"  # consent revoked: nothing personal
 
 
+def consent_covers(referral) -> bool:
+    """Whether the beneficiary's consent, still active, lets the receiving organisation see their data."""
+    consent = referral.consent
+    return consent is not None and consent.is_active and consent.organization_id == referral.organization_id
+
+
 @dataclass(frozen=True)
 class Scope:
     user_id: int | None
@@ -190,11 +196,7 @@ class Scope:
         if self.is_manager_of(referral):
             views.add(View.MANAGER)
         if self.is_organisation_of(referral):
-            consent = referral.consent
-            has_consent = (
-                consent is not None and consent.is_active and consent.organization_id == referral.organization_id
-            )
-            views.add(View.ORGANISATION if has_consent else View.ORGANISATION_NO_CONSENT)
+            views.add(View.ORGANISATION if consent_covers(referral) else View.ORGANISATION_NO_CONSENT)
         return views
 
     def can_see(self, referral: ReferralProcess) -> bool:
@@ -209,7 +211,11 @@ class Scope:
         if actor == Actor.COORDINATOR:
             return self.is_organisation_of(process)
         if actor == Actor.VOLUNTEER:
-            return process.organization_id in self.task_organizations and process.forwarded_at is not None
+            return (
+                process.organization_id in self.task_organizations
+                and process.forwarded_at is not None
+                and consent_covers(process)
+            )
         if actor == Actor.CALLED_COORDINATOR:
             called = {organization.pk for organization in process.organizations.all()}
             return bool(called & self.coordinated_organizations)
@@ -217,7 +223,10 @@ class Scope:
 
     def can_see_task(self, task, referral: ReferralProcess) -> bool:
         """Volunteer tasks: coordinators of the organisation see them all; a volunteer sees the open tasks
-        of the queue and the task they are working on, and nothing once it is done (data minimisation)."""
+        of the queue and the task they are working on, and nothing once it is done (data minimisation).
+        Nobody at the organisation sees a task once the beneficiary's consent to it is withdrawn."""
+        if not consent_covers(referral):
+            return False
         if self.is_actor(Actor.COORDINATOR, referral):
             return True
         if referral.organization_id not in self.volunteer_organizations or referral.forwarded_at is None:

@@ -60,8 +60,10 @@ def _dates(value):
     return value.isoformat() if value else None
 
 
-def beneficiary_export(*, beneficiary: Beneficiary, purpose: str = "command:referrals_export_beneficiary") -> dict:
-    """Everything held about ``beneficiary``, as JSON-ready data (the read itself is logged)."""
+def beneficiary_export(
+    *, beneficiary: Beneficiary, user=None, purpose: str = "command:referrals_export_beneficiary"
+) -> dict:
+    """Everything held about ``beneficiary``, as JSON-ready data (the read itself is logged, by ``user``)."""
     data = BeneficiaryPersonalData.objects.filter(beneficiary=beneficiary).first()
     referrals = ReferralProcess.objects.filter(beneficiary=beneficiary).select_related(
         "theme", "service", "organization", "ambito", "municipality"
@@ -135,7 +137,7 @@ def beneficiary_export(*, beneficiary: Beneficiary, purpose: str = "command:refe
             for entry in PersonalDataAccess.objects.filter(beneficiary=beneficiary).select_related("user")
         ],
     }
-    log_reads(None, [(beneficiary.pk, None, {IDENTITY, CONTACT, CASE})], purpose=purpose)
+    log_reads(user, [(beneficiary.pk, None, {IDENTITY, CONTACT, CASE})], purpose=purpose)
     return export
 
 

@@ -19,7 +19,7 @@ from cms.models import Membership, Role, Service
 from .exceptions import NOT_FOUND
 from .flows import EmergencyCallFlow, ReferralFlow
 from .models import TERMINAL_STATES, AuditEvent, Beneficiary, EmergencyCallProcess, ReferralNote, ReferralProcess
-from .permissions import Actor, Scope
+from .permissions import Actor, Scope, View
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
 REFERRAL_RELATED = (
@@ -116,9 +116,16 @@ def team_of(referral: ReferralProcess) -> QuerySet:
     return get_user_model().objects.filter(pk__in=members, is_active=True).order_by("username")
 
 
-def history_for(user, referral: ReferralProcess) -> QuerySet:
-    """The audit trail of a referral the person may see (``referral_get`` first)."""
-    return AuditEvent.objects.filter(referral=referral).select_related("actor").order_by("at", "pk")
+def history_for(user, referral: ReferralProcess) -> list[AuditEvent]:
+    """The audit trail of a referral the person may see (``referral_get`` first).
+
+    An organisation whose consent was withdrawn keeps the trail of what happened and when, but not
+    the reasons: they are free text about the beneficiary's case."""
+    events = list(AuditEvent.objects.filter(referral=referral).select_related("actor").order_by("at", "pk"))
+    if Scope.of(user).views_of(referral) == {View.ORGANISATION_NO_CONSENT}:
+        for event in events:
+            event.reason = ""
+    return events
 
 
 # --- tasks ------------------------------------------------------------------------
@@ -128,7 +135,12 @@ def tasks_for(user) -> QuerySet:
     """Every open step ``user`` can act on now: their inbox, whatever their roles."""
     scope = Scope.of(user)
     rp = "process__referralprocess__"
-    q = Q(flow_task=ReferralFlow.volunteer_task, owner_id=scope.user_id, status=STATUS.ASSIGNED)
+    q = Q(
+        flow_task=ReferralFlow.volunteer_task,
+        owner_id=scope.user_id,
+        status=STATUS.ASSIGNED,
+        **{f"{rp}organization_id__in": scope.task_organizations},
+    )
     if scope.is_social_worker:
         q |= Q(flow_task__in=[ReferralFlow.prepare, ReferralFlow.close]) & scope.office_q(rp)
     if scope.managed_ambiti:

@@ -58,6 +58,8 @@ class PersonalDataInput(serializers.Serializer):
     email = serializers.EmailField(required=False, allow_blank=True)
 
     def validate(self, attrs):
+        if self.root.partial:  # editing a draft: only the fields sent change
+            return attrs
         if not attrs.get("code") and not attrs.get("first_name"):
             raise serializers.ValidationError(_("Give the code of a beneficiary of your office, or a first name."))
         return attrs

@@ -8,10 +8,11 @@ person's scope), ``Conflict`` (the state changed: someone else acted first).
 """
 
 from collections.abc import Callable, Iterable
+from contextlib import ExitStack
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -100,9 +101,13 @@ def _public_service(service: Service) -> Service:
 
 
 def _active_consent(beneficiary_id: int, organization_id: int) -> Consent | None:
-    return Consent.objects.filter(
-        beneficiary_id=beneficiary_id, organization_id=organization_id, revoked_at__isnull=True
-    ).first()
+    """The active consent, locked until the transaction ends: a revocation running at the same time
+    waits for this transaction, or this one sees the consent revoked (PostgreSQL re-reads the row)."""
+    return (
+        Consent.objects.select_for_update()
+        .filter(beneficiary_id=beneficiary_id, organization_id=organization_id, revoked_at__isnull=True)
+        .first()
+    )
 
 
 def _perform_step(
@@ -708,7 +713,13 @@ def consent_record(
             collected_by=user,
         )
         consent.full_clean()
-        consent.save()
+        try:
+            with transaction.atomic():
+                consent.save()
+        except IntegrityError:  # recorded at the same moment by another request
+            raise ValidationError(
+                {"organization": _("The beneficiary already has an active consent for this organisation.")}
+            ) from None
         audit.record(
             action=Action.CONSENT_RECORDED,
             actor=user,
@@ -722,22 +733,33 @@ def consent_revoke(*, user, consent: Consent, reason: str) -> Consent:
     """The beneficiary withdraws consent: referrals to that organisation stop and it no longer sees their data."""
     reason = _reason(reason)
     _own_beneficiary(user, consent.beneficiary)
-    with transaction.atomic():
+    with transaction.atomic(), ExitStack() as locks:
+        # Referrals first, then the consent: the order in which submit and redirect take them
+        # (their referral's lock, then the consent in ``_active_consent``), so neither waits for the other.
+        affected = (
+            ReferralProcess.objects.filter(
+                Q(consent=consent) | Q(organization_id=consent.organization_id),
+                beneficiary_id=consent.beneficiary_id,
+            )
+            .exclude(state__in=[State.CLOSED, State.REJECTED, State.CANCELLED])
+            .order_by("pk")
+        )
+        affected_ids = list(affected.values_list("pk", flat=True))
+        for pk in affected_ids:
+            locks.enter_context(ReferralFlow.lock(pk))
         consent = Consent.objects.select_for_update().get(pk=consent.pk)
         if consent.revoked_at is not None:
             raise Conflict(_("This consent was already revoked."))
         consent.revoked_at, consent.revoked_by, consent.revocation_reason = timezone.now(), user, reason
         consent.save()
         audit.record(action=Action.CONSENT_REVOKED, actor=user, beneficiary=consent.beneficiary, reason=reason)
-        affected = ReferralProcess.objects.filter(
-            Q(consent=consent) | Q(organization_id=consent.organization_id),
-            beneficiary_id=consent.beneficiary_id,
-        ).exclude(state__in=[State.CLOSED, State.REJECTED, State.CANCELLED])
-        for pk in affected.values_list("pk", flat=True):
-            with ReferralFlow.lock(pk):
-                referral = _fresh_referral(pk)
-                if referral.is_open and referral.state not in (State.DRAFT, State.RETURNED):
-                    _cancel(user=user, referral=referral, reason=reason, action=Action.CONSENT_REVOKED)
+        # The referral's history is read by the organisation: the beneficiary's own words stay on the
+        # beneficiary's record (above); the referral gets a fixed text.
+        withdrawn = _("The beneficiary withdrew their consent.")
+        for pk in affected_ids:
+            referral = _fresh_referral(pk)
+            if referral.is_open and referral.state not in (State.DRAFT, State.RETURNED):
+                _cancel(user=user, referral=referral, reason=withdrawn, action=Action.CONSENT_REVOKED)
     return consent
 
 

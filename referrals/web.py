@@ -231,7 +231,7 @@ def referral_start(request):
         messages.success(request, _("Referral %(number)s saved.") % {"number": referral.number})
         return redirect("referrals-web:referral", pk=referral.pk)
     service = None
-    if request.GET.get("service"):
+    if request.GET.get("service", "").isdigit():
         service = public_services().filter(pk=request.GET["service"]).first()
     results = []
     if service is None and any(request.GET.get(key) for key in ("q", "theme", "municipality")):
@@ -272,9 +272,11 @@ def referral_detail(request, pk):
     try:
         referral = selectors.referral_get(request.user, pk)
     except Http404:
-        # A volunteer following a link from an e-mail: their task, if they may see it.
-        for task in selectors.queue_for(request.user).filter(process_id=pk)[:1]:
-            return redirect("referrals-web:task", pk=task.pk)
+        # A volunteer following a link from an e-mail: the task they took, or the open one of
+        # their queue, if they may see it.
+        for tasks in (selectors.tasks_for(request.user), selectors.queue_for(request.user)):
+            for task in tasks.filter(process_id=pk)[:1]:
+                return redirect("referrals-web:task", pk=task.pk)
         raise
     steps = selectors.open_steps(referral)
     actions = selectors.available_actions(request.user, referral, steps)
@@ -366,7 +368,8 @@ def beneficiary(request, code):
     person = selectors.beneficiary_get(request.user, code)
     if request.method == "POST":
         if request.POST.get("revoke"):
-            consent = Consent.objects.filter(pk=request.POST["revoke"], beneficiary=person).first()
+            revoke = request.POST["revoke"]
+            consent = Consent.objects.filter(pk=revoke, beneficiary=person).first() if revoke.isdigit() else None
             if consent is None:
                 raise Http404
             services.consent_revoke(user=request.user, consent=consent, **parse(ReasonInput, request.POST))

@@ -1,5 +1,7 @@
 """Consent per recipient organisation; revoking it stops the referral and hides the data from the recipient."""
 
+from django.test import Client
+
 import pytest
 
 from referrals.models import Consent, ReferralProcess
@@ -90,3 +92,37 @@ def test_a_draft_cannot_be_submitted_once_consent_is_revoked(world, api):
     submitted = api("social_worker").post(f"/api/referrals/{created['id']}/submit/")
     assert submitted.status_code == 400 and "consent" in submitted.json()
     assert START_PAYLOAD["beneficiary"]["first_name"] == "Olena"
+
+
+def test_after_revocation_the_organisation_sees_neither_the_task_nor_the_reasons(world, api, walk):
+    pk = walk("in_progress")
+    task = volunteer_task_id(pk)
+    api("network_manager").post(f"/api/referrals/{pk}/triage/", {"decision": "approve"}, format="json")
+    secret = "Ha paura del marito, non chiamare la sera."
+    assert revoke(api, "social_worker", consent_of(pk), reason=secret).status_code == 200
+
+    # The task and its page: gone for the coordinator as for the volunteer.
+    assert api("coordinator").get(f"/api/referrals/tasks/{task}/").status_code == 404
+    page = Client()
+    page.force_login(world.users.coordinator)
+    assert page.get(f"/workflow/tasks/{task}/").status_code == 404
+    # The history keeps what happened, not the words about the case.
+    history = api("coordinator").get(f"/api/referrals/{pk}/history/").json()
+    assert history[-1]["action"] == "consent_revoked"
+    assert all(event["reason"] == "" for event in history)
+    referral_page = page.get(f"/workflow/referrals/{pk}/").content.decode()
+    assert secret not in referral_page
+    # The social worker's own history says why the referral stopped, not the beneficiary's words.
+    office = api("social_worker").get(f"/api/referrals/{pk}/history/").json()
+    assert office[-1]["reason"] == "The beneficiary withdrew their consent."
+    assert secret not in str(office)
+
+
+def test_contact_details_of_a_draft_can_be_edited_alone(world, api, walk):
+    pk = walk("draft")
+    response = api("social_worker").patch(
+        f"/api/referrals/{pk}/", {"beneficiary": {"phone": "+39 333 7654321"}}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["beneficiary"]["phone"] == "+39 333 7654321"
+    assert response.json()["beneficiary"]["first_name"] == "Olena"

@@ -8,12 +8,20 @@ import logging
 
 from django.core import mail
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 import pytest
 
 from referrals import reports
-from referrals.models import Beneficiary, BeneficiaryPersonalData, PersonalDataAccess, ReferralNote, ReferralProcess
+from referrals.models import (
+    AuditEvent,
+    Beneficiary,
+    BeneficiaryPersonalData,
+    PersonalDataAccess,
+    ReferralNote,
+    ReferralProcess,
+)
 
 from .conftest import START_PAYLOAD, volunteer_task_id
 
@@ -72,7 +80,7 @@ def test_export_holds_everything_and_is_logged(world, api, walk):
     pk = walk("in_progress")
     api("volunteer").post(f"/api/referrals/tasks/{volunteer_task_id(pk)}/progress/", {"note": "Chiamata fatta."})
     out = io.StringIO()
-    call_command("referrals_export_beneficiary", code_of(pk), stdout=out)
+    call_command("referrals_export_beneficiary", code_of(pk), "--by", "iprs", stdout=out)
     export = json.loads(out.getvalue())
     assert export["personal_data"]["last_name"] == PERSON["last_name"]
     assert export["consents"][0]["organisation"] == "Casa Aperta"
@@ -80,7 +88,8 @@ def test_export_holds_everything_and_is_logged(world, api, walk):
     assert referral["need"] == START_PAYLOAD["need"] and referral["progress_notes"][0]["text"] == "Chiamata fatta."
     assert [event["action"] for event in referral["history"]][:2] == ["started", "submitted"]
     assert export["reads_of_personal_data"]
-    assert PersonalDataAccess.objects.filter(user=None, purpose="command:referrals_export_beneficiary").exists()
+    read = PersonalDataAccess.objects.get(purpose="command:referrals_export_beneficiary")
+    assert read.user.username == "iprs"  # who answered the request
 
 
 def test_erasure_keeps_the_anonymous_statistics(world, api, walk):
@@ -102,11 +111,15 @@ def test_erasure_keeps_the_anonymous_statistics(world, api, walk):
     )
     before = reports.referral_report()
     out = io.StringIO()
-    call_command("referrals_erase_beneficiary", code, stdout=out)
+    with pytest.raises(CommandError, match="--by"):
+        call_command("referrals_erase_beneficiary", code, "--by", "no-such-user", stdout=out)
+    call_command("referrals_erase_beneficiary", code, "--by", "iprs", stdout=out)
     assert "Add --yes" in out.getvalue() and BeneficiaryPersonalData.objects.exists()
-    call_command("referrals_erase_beneficiary", code, "--yes", stdout=out)
+    call_command("referrals_erase_beneficiary", code, "--yes", "--by", "iprs", stdout=out)
     assert not BeneficiaryPersonalData.objects.exists()
     assert Beneficiary.objects.get(code=code).erased_at is not None
+    erased = AuditEvent.objects.get(action=AuditEvent.Action.ERASED, beneficiary__code=code)
+    assert erased.actor.username == "iprs"
     assert not ReferralNote.objects.exists()
     for referral in ReferralProcess.objects.all():
         assert (referral.need, referral.case_notes, referral.outcome_note, referral.availability) == ("", "", "", "")
@@ -151,7 +164,7 @@ def test_logs_and_emails_never_hold_the_beneficiarys_data(world, api, walk, capl
         api("social_worker").get(f"/api/referrals/{pk}/")
         api("social_worker").get(f"/api/referrals/{pk}/", HTTP_ACCEPT_LANGUAGE="en")
         api("social_worker_other").get(f"/api/referrals/{pk}/")
-        call_command("referrals_export_beneficiary", code_of(pk), stdout=io.StringIO())
+        call_command("referrals_export_beneficiary", code_of(pk), "--by", "iprs", stdout=io.StringIO())
     assert mail.outbox, "the walk sends e-mails"
     assert caplog.records, "the run logs something"
     for secret in SECRETS:

@@ -188,3 +188,31 @@ def test_a_coordinator_gives_the_task_from_the_page(world, walk, browser):
     from viewflow.workflow.models import Task
 
     assert Task.objects.get(pk=volunteer_task_id(pk)).owner == world.users.volunteer2
+
+
+def test_odd_identifiers_in_forms_and_links_are_not_server_errors(world, browser, walk):
+    client = browser("social_worker")
+    assert client.get("/workflow/referrals/new/", {"service": "abc"}).status_code == 200
+    code = ReferralProcess.objects.get(pk=walk("submitted")).beneficiary.code
+    response = client.post(f"/workflow/beneficiaries/{code}/", {"revoke": "abc", "reason": "x"})
+    assert response.status_code == 404
+
+
+def test_a_volunteer_following_an_email_link_reaches_the_task_they_took(world, browser, walk):
+    pk = walk("in_progress")
+    response = browser("volunteer").get(f"/workflow/referrals/{pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/workflow/tasks/{volunteer_task_id(pk)}/"
+    assert browser("volunteer2").get(f"/workflow/referrals/{pk}/").status_code == 404  # not theirs
+
+
+def test_a_volunteer_who_left_the_organisation_no_longer_sees_the_task_they_took(world, api, walk):
+    from cms.models import Membership
+
+    pk = walk("in_progress")
+    assert [item["task"]["id"] for item in api("volunteer").get("/api/referrals/tasks/").json()["results"]] == [
+        volunteer_task_id(pk)
+    ]
+    Membership.objects.filter(user=world.users.volunteer).update(organization=world.org_b)
+    world.users.volunteer.refresh_from_db()  # as the next request would load them
+    del world.users.volunteer._referral_scope
+    assert api("volunteer").get("/api/referrals/tasks/").json()["results"] == []
