@@ -15,6 +15,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cms.api.languages import language_from_header
+
 from .queries import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
@@ -107,7 +109,9 @@ class PublicSearchView(APIView):
 
     @staticmethod
     def default_language(request) -> str:
-        return getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
+        """From Accept-Language only (not the language cookie): answers are cached by CDNs, which
+        vary them by that header alone."""
+        return language_from_header(request.headers.get("Accept-Language", "")) or settings.LANGUAGE_CODE
 
     def get(self, request):
         language = self.message_language(request)
@@ -206,6 +210,7 @@ class SearchView(PublicSearchView):
                     "title_highlighted": hit.title_highlighted,
                     "snippet": hit.snippet,
                     "language": hit.language,
+                    "snippet_language": hit.snippet_language,
                     "organization": hit.organization
                     and hit.organization
                     | {"url": request.build_absolute_uri(f"/api/directory/organizations/{hit.organization['id']}/")},

@@ -138,15 +138,17 @@ def process_pending(
 def _process_batch(rows: list[PendingIndexUpdate], report: ProcessReport, *, timeout: float) -> bool:
     """Writes one batch; False when the engine could not be reached (stop trying for now)."""
     documents: dict[str, dict | None] = {}
+    unprepared: dict[str, str] = {}  # records whose document could not be built: kept, reported
     lookups = Lookups()
     for doc_type in {row.doc_type for row in rows}:
         ids = [row.object_id for row in rows if row.doc_type == doc_type]
         if doc_type not in DOCUMENTS:
             continue
-        found = dict(prepared_documents(doc_type, ids, lookups=lookups))
+        found = _prepare(doc_type, ids, lookups, unprepared)
         for pk in ids:
             doc_id = document_id(doc_type, pk)
-            documents[doc_id] = found.get(doc_id)  # None: not public (any more), delete it
+            if doc_id not in unprepared:
+                documents[doc_id] = found.get(doc_id)  # None: not public (any more), delete it
     try:
         result = write_documents(documents, timeout=timeout)
     except (TransportError, ApiError) as error:
@@ -158,15 +160,34 @@ def _process_batch(rows: list[PendingIndexUpdate], report: ProcessReport, *, tim
         return False
     unknown = [row for row in rows if row.doc_type not in DOCUMENTS]
     done = [row for row in rows if document_id(row.doc_type, row.object_id) in result.written] + unknown
-    failed = [row for row in rows if document_id(row.doc_type, row.object_id) in result.errors]
+    errors = result.errors | unprepared
+    failed = [row for row in rows if document_id(row.doc_type, row.object_id) in errors]
     _delete_unchanged(done)
     report.written += len(done)
     if failed:
-        _mark_failed(failed, result.errors, engine_unreachable=False)
+        _mark_failed(failed, errors, engine_unreachable=False)
         report.failed += len(failed)
-        report.errors += sorted(set(result.errors.values()))[:5]
-        logger.warning("search index: %d updates refused by the engine, kept for retry", len(failed))
+        report.errors += sorted(set(errors.values()))[:5]
+        logger.warning("search index: %d updates not written, kept for retry", len(failed))
     return True
+
+
+def _prepare(doc_type: str, ids: list[int], lookups: Lookups, unprepared: dict[str, str]) -> dict[str, dict]:
+    """The documents of ``ids``; when building them fails, one record at a time, so that one record
+    this code cannot turn into a document (a bug, or data it does not expect) does not hold back the
+    others. The failing ones go into ``unprepared`` with the error, and stay in the queue."""
+    try:
+        return dict(prepared_documents(doc_type, ids, lookups=lookups))
+    except Exception:  # any bug in a document's preparation: find the record(s) below
+        logger.warning("search index: building %d %s documents failed; one at a time now", len(ids), doc_type)
+    found = {}
+    for pk in ids:
+        try:
+            found.update(prepared_documents(doc_type, [pk], lookups=lookups))
+        except Exception as error:  # this record's update stays in the queue, with the error
+            logger.exception("search index: cannot build the document of %s %s", doc_type, pk)
+            unprepared[document_id(doc_type, pk)] = f"cannot build the document: {type(error).__name__}: {error}"
+    return found
 
 
 def _delete_unchanged(rows: list[PendingIndexUpdate]) -> None:

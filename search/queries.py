@@ -230,10 +230,12 @@ def _positive_int(data, name, default, maximum, error) -> int:
     text = str(data.get(name) or "").strip()
     if not text:
         return default
-    if not text.isdigit() or int(text) < 1:
+    # ASCII digits only ("²".isdigit() is true); a number too long to mean anything is simply large.
+    digits = text.lstrip("0")
+    if not (text.isascii() and text.isdigit()) or not digits:
         error(name, _("“%(name)s” must be a whole number from 1.") % {"name": name})
         return default
-    value = int(text)
+    value = int(digits) if len(digits) <= 12 else 10**12
     if maximum and value > maximum:
         error(name, _("“%(name)s” can be at most %(max)d.") % {"name": name, "max": maximum})
         return default
@@ -411,13 +413,14 @@ class Hit:
     title: str
     title_highlighted: str  # HTML: the title escaped, with <mark> around matched words
     snippet: str  # HTML: an escaped passage of the text, with <mark> around matched words
-    language: str  # the language of title and snippet (Italian when there is no translation)
+    language: str  # the language of the title (Italian when there is no translation)
     organization: dict | None
     comuni: list[str]
     distance_km: float | None
     api_path: str | None
     themes: list[str]
     is_sample: bool
+    snippet_language: str = ""  # the snippet's: Italian when the body is not translated, even if the title is
 
 
 @dataclass
@@ -486,8 +489,9 @@ def _hit(raw: dict, params: SearchParams) -> Hit:
     shown = language if language in source.get("translated", []) else italian
     title = source.get("name", {}).get(shown) or source.get("name", {}).get(italian, "")
     title_highlighted = (highlight.get(f"name.{shown}") or [html.escape(title)])[0]
-    body = source.get("body", {}).get(shown) or source.get("body", {}).get(italian, "")
-    snippet = (highlight.get(f"body.{shown}") or [html.escape(_shorten(body))])[0]
+    snippet_language = shown if source.get("body", {}).get(shown) else italian
+    body = source.get("body", {}).get(snippet_language, "")
+    snippet = (highlight.get(f"body.{snippet_language}") or [html.escape(_shorten(body))])[0]
     locations = source.get("locations", [])
     comuni = list(dict.fromkeys(loc["comune_name"] for loc in locations if loc.get("comune_name")))
     distance = None
@@ -510,6 +514,7 @@ def _hit(raw: dict, params: SearchParams) -> Hit:
         title_highlighted=title_highlighted,
         snippet=snippet,
         language=shown,
+        snippet_language=snippet_language,
         organization=organization,
         comuni=comuni,
         distance_km=distance,

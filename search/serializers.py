@@ -33,7 +33,10 @@ class SearchHitSerializer(serializers.Serializer):
     title = serializers.CharField(help_text="Plain text.")
     title_highlighted = serializers.CharField(help_text="HTML: the escaped title, with <mark> around matches.")
     snippet = serializers.CharField(help_text="HTML: an escaped passage of the text, with <mark> around matches.")
-    language = serializers.CharField(help_text="Language of title and snippet: Italian when there is no translation.")
+    language = serializers.CharField(help_text="Language of the title: Italian when there is no translation.")
+    snippet_language = serializers.CharField(
+        help_text="Language of the snippet: Italian when the text is not translated, even if the title is."
+    )
     organization = SearchOrganizationSerializer(allow_null=True)
     comuni = serializers.ListField(child=serializers.CharField(), help_text="Comuni of the service's offices.")
     distance_km = serializers.FloatField(allow_null=True, help_text="To the nearest office, when lat/lon are given.")

@@ -6,6 +6,27 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
+class HealthCheckMiddleware:
+    """Answers ``/healthz`` and ``/readyz`` before anything else, whatever the Host header.
+
+    systemd, compose, nginx and load balancers probe the process by address
+    (``http://127.0.0.1:8000/healthz``, ``http://10.0.0.5/healthz``), not by the public host name:
+    Django's host validation (``ALLOWED_HOSTS``) would answer them 400, and the HTTPS redirect 301.
+    The two endpoints reveal nothing and change nothing, so they are served first.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from . import health
+
+        view = {"/healthz": health.healthz, "/readyz": health.readyz}.get(request.path_info)
+        if view is not None:
+            return view(request)
+        return self.get_response(request)
+
+
 class LocaleMiddleware(locale.LocaleMiddleware):
     """Django's LocaleMiddleware, except that a 404 of a JSON API or of a routed view stays a 404.
 

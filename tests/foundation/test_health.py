@@ -43,3 +43,15 @@ def test_readyz_answers_503_naming_the_search_engine_when_it_is_stopped(client):
 
 def test_health_endpoints_only_answer_get(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8000", "10.0.0.5", "localhost"])
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_probes_by_address_are_answered_under_production_host_rules(client, settings, host, path):
+    """systemd, compose and load balancers call the process by address, not by the public name."""
+    settings.ALLOWED_HOSTS = ["aftercare.example.org"]
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == 200, response.status_code
+    # Everything else still obeys the host rules.
+    assert client.get("/it/", HTTP_HOST=host).status_code == 400

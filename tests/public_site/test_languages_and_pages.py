@@ -126,7 +126,7 @@ def test_the_guideline_page_shows_its_intervention_model_and_public_services(cli
 
 
 def test_the_guideline_page_in_arabic_uses_its_own_slug_and_marks_italian_text(client):
-    guideline = make_guideline(title_it="Accoglienza abitativa", title_ar="الاستقبال السكني")
+    guideline = make_guideline(title_it="Accoglienza abitativa", title_ar="الاستقبال السكني", target_group="families")
     italian_url = guideline.get_url()
     response = client.get(italian_url)
     arabic_link = re.search(r'<a href="([^"]+)" hreflang="ar"', html(response)).group(1)
@@ -137,6 +137,9 @@ def test_the_guideline_page_in_arabic_uses_its_own_slug_and_marks_italian_text(c
     assert "<h1>الاستقبال السكني</h1>" in page
     assert 'class="note note--fallback"' in page  # the body has no Arabic version
     assert '<div class="prose" lang="it" dir="ltr">' in page
+    # ...but the labels of the intervention model are the page's own, in Arabic, right to left.
+    assert re.search(r'<span class="model__kicker" lang="ar" dir="rtl">[^<]+</span>', page)
+    assert re.search(r'<dt lang="ar" dir="rtl">[^<]+</dt><dd lang="ar" dir="rtl">[^<]+</dd>', page)
 
 
 def _guideline_with(title, *, models, services):

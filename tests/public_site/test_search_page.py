@@ -84,6 +84,14 @@ def test_the_arabic_search_answers_in_arabic_and_marks_italian_results(client, d
     assert "مكتب السكن" in results(client.get("/ar/search/", {"q": "السكن"}))
 
 
+def test_an_arabic_title_over_an_italian_snippet_marks_the_snippet_as_italian(client, directory, indexed):
+    ServiceFactory(name_it="Sportello lavoro", name_ar="مكتب العمل", description_it="Orientamento al lavoro.")
+    indexed()
+    page = html(client.get("/ar/search/", {"q": "مكتب العمل"}))
+    assert re.search(r'<h3 class="result__title"><a [^>]*>[^<]*<mark>مكتب</mark>', page)
+    assert re.search(r'<p class="result__snippet" lang="it" dir="ltr">Orientamento', page)
+
+
 def test_a_shared_position_gives_distances_and_can_be_dropped(client, directory):
     lecco = comune("Lecco")
     response = client.get(

@@ -227,7 +227,7 @@ def test_paging_never_errors_past_the_end(corpus, api):
     assert first.json()["pages"] == 3
     assert first.json()["next"].endswith("page_size=2&page=2")
     assert last.json()["next"] is None
-    for page in ("4", "999", "1000000000"):
+    for page in ("4", "999", "1000000000", "9" * 5000):
         response = api(page_size="2", page=page)
         assert response.status_code == 200
         assert response.json()["results"] == []
@@ -263,6 +263,8 @@ def test_nothing_found_offers_a_correction_and_the_themes(corpus, api):
         ({"sort": "price"}, "sort", "relevance"),
         ({"page": "0"}, "page", "whole number"),
         ({"page": "two"}, "page", "whole number"),
+        ({"page": "²"}, "page", "whole number"),
+        ({"page_size": "³"}, "page_size", "whole number"),
         ({"page_size": "500"}, "page_size", "at most 50"),
         ({"theme": "gardening"}, "theme", "Unknown value"),
         ({"comune": "milano"}, "comune", "Unknown value"),
@@ -282,6 +284,22 @@ def test_the_language_comes_from_accept_language_when_not_given(corpus, client):
     assert response.json()["lang"] == "fr"
     assert result_ids(response) == [corpus.housing.pk]
     assert client.get("/api/search/", {"q": "casa"}, HTTP_ACCEPT_LANGUAGE="de").json()["lang"] == "it"
+
+
+def test_the_language_cookie_does_not_change_a_cacheable_answer(corpus, client):
+    """Answers are cached by CDNs and vary by Accept-Language only: the site's language cookie is ignored."""
+    client.cookies["django_language"] = "en"
+    response = client.get("/api/search/", {"q": "casa"}, HTTP_ACCEPT_LANGUAGE="it")
+    assert response.json()["lang"] == "it"
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_a_snippet_in_italian_is_said_to_be_in_italian_even_when_the_title_is_translated(db, search_index, api):
+    ServiceFactory(name_it="Sportello casa", name_ar="مكتب السكن", description_it="Aiuto per trovare casa in affitto.")
+    search_index()
+    hit = api(q="مكتب", lang="ar").json()["results"][0]
+    assert (hit["title"], hit["language"]) == ("مكتب السكن", "ar")
+    assert hit["snippet_language"] == "it" and "Aiuto per trovare casa" in hit["snippet"]
 
 
 def test_search_runs_a_constant_number_of_sql_queries(corpus, api, django_assert_max_num_queries):

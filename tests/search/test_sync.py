@@ -217,3 +217,32 @@ def test_index_equals_database(search_index):
     make_guideline(title_it="Linea guida")
     search_index()
     assert indexed_documents() == database_documents()
+
+
+def test_a_record_whose_document_cannot_be_built_does_not_hold_back_the_others(search_index, committed, monkeypatch):
+    """A bug or unexpected data in one record: the others are indexed, that one stays queued with the error."""
+    from search.documents import ServiceDocument
+    from search.indexing import process_pending
+
+    search_index()
+    original = ServiceDocument.prepare.__func__
+
+    def prepare(cls, record, lookups):
+        if record.name_it == "Record difettoso":
+            raise ValueError("unexpected data")
+        return original(cls, record, lookups)
+
+    monkeypatch.setattr(ServiceDocument, "prepare", classmethod(prepare))
+    with committed():
+        broken = ServiceFactory(name_it="Record difettoso")
+        fine = [ServiceFactory(name_it=f"Sportello {n}") for n in range(3)]
+    process_pending(retry_now=True)
+    assert all(doc("service", service.pk) for service in fine)
+    assert doc("service", broken.pk) is None
+    pending = PendingIndexUpdate.objects.get()
+    assert pending.object_id == broken.pk and "cannot build the document: ValueError" in pending.last_error
+
+    monkeypatch.undo()  # the bug is fixed: the next run writes it
+    process_pending(retry_now=True)
+    assert doc("service", broken.pk)["name"]["it"] == "Record difettoso"
+    assert not PendingIndexUpdate.objects.exists()
