@@ -107,9 +107,11 @@ class ReferralFlow(flow.Flow):
         .Case(this.waiting_list, this.is_waiting)
         .Default(this.redirect)
     )
-    waiting_list = Step(Actor.COORDINATOR).Annotation(title=_("Waiting list")).Next(this.after_review)
+    waiting_list = (
+        Step(Actor.COORDINATOR, sla=sla.WAITING_LIST).Annotation(title=_("Waiting list")).Next(this.after_review)
+    )
     no_response = flow.Function(this.escalate_response).Next(this.redirect)
-    redirect = Step(Actor.NETWORK_MANAGER).Annotation(title=_("Redirect")).Next(this.org_review)
+    redirect = Step(Actor.NETWORK_MANAGER, sla=sla.REDIRECT).Annotation(title=_("Redirect")).Next(this.org_review)
 
     volunteer_task = (
         Step(Actor.VOLUNTEER, sla=sla.OUTCOME)
@@ -119,7 +121,7 @@ class ReferralFlow(flow.Flow):
     )
     outcome_overdue = flow.Function(this.escalate_outcome).Next(this.escalation_sent)
 
-    close = Step(Actor.OFFICE).Annotation(title=_("Review the outcome and close")).Next(this.closed)
+    close = Step(Actor.OFFICE, sla=sla.CLOSE).Annotation(title=_("Review the outcome and close")).Next(this.closed)
 
     closed = flow.End()
     rejected = flow.End()

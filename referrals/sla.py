@@ -1,9 +1,12 @@
 """Service-level targets per step, counted in working days (Monday to Friday, Italian public holidays excluded).
 
-Defaults (issue 5): triage in 2 working days, the organisation's answer in 2 working days, the
-outcome within 14 calendar days of acceptance. Override with the ``REFERRALS_SLA`` setting, e.g.
-``{"triage": {"working_days": 3}, "outcome": {"days": 21}}``. Local holidays (a patron saint's
-day) go in ``REFERRALS_EXTRA_HOLIDAYS`` as ``MM-DD`` (every year) or ``YYYY-MM-DD``.
+Defaults: triage in 2 working days, the organisation's answer in 2 working days, the outcome
+within 14 calendar days of acceptance; and, so that no referral waits unseen, a redirection after a
+decline in 2 working days, a waiting list reviewed within 30 days, and the social worker's closing
+review within 5 working days of the outcome. Late steps appear in the overdue lists and in the daily
+reminders to whoever must act; triage, answer and outcome also escalate by timer. Override with
+the ``REFERRALS_SLA`` setting, e.g. ``{"triage": {"working_days": 3}, "outcome": {"days": 21}}``.
+Local holidays (a patron saint's day) go in ``REFERRALS_EXTRA_HOLIDAYS`` as ``MM-DD`` (every year) or ``YYYY-MM-DD``.
 """
 
 from datetime import date, datetime, timedelta
@@ -16,17 +19,26 @@ from django.utils.translation import gettext_lazy as _
 TRIAGE = "triage"
 ORGANISATION_RESPONSE = "organisation_response"
 OUTCOME = "outcome"
+REDIRECT = "redirect"
+WAITING_LIST = "waiting_list"
+CLOSE = "close"
 
 DEFAULT_SLAS = {
     TRIAGE: {"working_days": 2},
     ORGANISATION_RESPONSE: {"working_days": 2},
     OUTCOME: {"days": 14},
+    REDIRECT: {"working_days": 2},
+    WAITING_LIST: {"days": 30},
+    CLOSE: {"working_days": 5},
 }
 
 STEP_LABELS = {
     TRIAGE: _("triage by the network manager"),
     ORGANISATION_RESPONSE: _("answer of the organisation"),
     OUTCOME: _("outcome of the volunteer task"),
+    REDIRECT: _("redirection by the network manager"),
+    WAITING_LIST: _("review of the waiting list"),
+    CLOSE: _("closing review by the social worker"),
 }
 
 # Italian national holidays with a fixed date (Easter Monday is computed).

@@ -1,5 +1,7 @@
 """Every path of the referral process through the JSON API, one user per role."""
 
+from django.utils import timezone
+
 import pytest
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import PROCESS
@@ -157,7 +159,8 @@ def test_waiting_list_then_accepted(world, api, walk):
         format="json",
     )
     assert waiting.json()["state"] == "waiting_list"
-    assert ReferralProcess.objects.get(pk=pk).step_due_at is None  # no time limit on the waiting list
+    due = ReferralProcess.objects.get(pk=pk).step_due_at  # the waiting list is reviewed within 30 days
+    assert 29 <= (due - timezone.now()).days <= 30
     again = api("coordinator").post(
         f"/api/referrals/{pk}/review/", {"decision": "waiting_list", "reason": "ancora"}, format="json"
     )

@@ -153,6 +153,33 @@ def test_a_finished_step_never_fires_its_timer(walk):
     assert not AuditEvent.objects.filter(referral_id=pk, action__in=["sla_expired", "escalated"]).exists()
 
 
+def test_no_step_waits_without_a_time_limit(world, api, walk):
+    """Redirection, waiting list and the closing review have time limits too: late ones are reminded."""
+    declined = walk("approved")
+    api("coordinator").post(
+        f"/api/referrals/{declined}/review/", {"decision": "decline", "reason": "Pieno."}, format="json"
+    )
+    waiting = walk("approved")
+    api("coordinator").post(
+        f"/api/referrals/{waiting}/review/", {"decision": "waiting_list", "reason": "Lista."}, format="json"
+    )
+    to_close = walk("outcome_recorded")
+    steps = {"redirect": declined, "waiting_list": waiting, "close": to_close}
+    for step, pk in steps.items():
+        referral = ReferralProcess.objects.get(pk=pk)
+        task = Task.objects.get(process_id=pk, flow_task_type="HUMAN", status="NEW")
+        assert task.flow_task.name == step
+        assert referral.step_due_at == sla.deadline(step, start=task.created), step
+    ReferralProcess.objects.filter(pk__in=steps.values()).update(
+        step_due_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    call_command("referrals_daily", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    bodies = {message.to[0]: message.body for message in mail.outbox}
+    assert f"R-{declined:06d}" in bodies[world.users.network_manager.email]
+    assert f"R-{waiting:06d}" in bodies[world.users.coordinator.email]
+    assert f"R-{to_close:06d}" in bodies[world.users.social_worker.email]
+
+
 def test_daily_reminders_go_to_whoever_must_act(world, walk):
     late_triage = walk("submitted")
     late_answer = walk("approved")

@@ -270,6 +270,9 @@ REFERRALS_SLA = {
     "triage": {"working_days": env.int("REFERRALS_SLA_TRIAGE_WORKING_DAYS", default=2)},
     "organisation_response": {"working_days": env.int("REFERRALS_SLA_RESPONSE_WORKING_DAYS", default=2)},
     "outcome": {"days": env.int("REFERRALS_SLA_OUTCOME_DAYS", default=14)},
+    "redirect": {"working_days": env.int("REFERRALS_SLA_REDIRECT_WORKING_DAYS", default=2)},
+    "waiting_list": {"days": env.int("REFERRALS_SLA_WAITING_LIST_DAYS", default=30)},
+    "close": {"working_days": env.int("REFERRALS_SLA_CLOSE_WORKING_DAYS", default=5)},
 }
 # Local holidays, e.g. a patron saint's day: MM-DD (every year) or YYYY-MM-DD, comma separated.
 REFERRALS_EXTRA_HOLIDAYS = env.list("REFERRALS_EXTRA_HOLIDAYS", default=[])
