@@ -37,6 +37,7 @@ IDENTITY = "identity"
 CONTACT = "contact"
 CASE = "case"
 DEFAULT_RETENTION_DAYS = 730
+DEFAULT_ABANDONED_DRAFT_DAYS = 180
 
 
 def log_reads(user, rows, *, purpose: str) -> int:
@@ -185,6 +186,31 @@ def beneficiary_erase(*, beneficiary: Beneficiary, actor=None, reason: str = "er
 
 def retention_days() -> int:
     return int(getattr(settings, "REFERRALS_RETENTION_DAYS", DEFAULT_RETENTION_DAYS))
+
+
+def abandoned_draft_days() -> int:
+    return int(getattr(settings, "REFERRALS_ABANDONED_DRAFT_DAYS", DEFAULT_ABANDONED_DRAFT_DAYS))
+
+
+def abandoned_drafts(*, now=None):
+    """Drafts, and referrals returned for more information, that nobody touched for
+    ``REFERRALS_ABANDONED_DRAFT_DAYS``: they hold personal data and would otherwise never end."""
+    cutoff = (now or timezone.now()) - timedelta(days=abandoned_draft_days())
+    return ReferralProcess.objects.filter(state__in=[State.DRAFT, State.RETURNED], updated_at__lt=cutoff)
+
+
+def cancel_abandoned_drafts(*, now=None) -> int:
+    """Cancels the abandoned drafts (the social worker is told); they are then anonymised like any
+    referral that ended, after the retention period."""
+    reason = f"abandoned: no change in {abandoned_draft_days()} days"
+    count = 0
+    for pk in abandoned_drafts(now=now).order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic(), ReferralFlow.lock(pk):
+            referral = ReferralProcess.objects.get(pk=pk)
+            if referral.state in (State.DRAFT, State.RETURNED):
+                services._cancel(user=None, referral=referral, reason=reason)
+                count += 1
+    return count
 
 
 def expired_referrals(*, now=None):

@@ -155,6 +155,27 @@ def test_retention_anonymises_referrals_that_ended_long_ago(world, settings, api
     assert ReferralProcess.objects.get(pk=old_b).state == "closed"  # the statistics stay
 
 
+def test_abandoned_drafts_are_cancelled_then_anonymised_like_any_ended_referral(world, settings, walk):
+    settings.REFERRALS_ABANDONED_DRAFT_DAYS = 180
+    abandoned, recent, submitted = walk("draft"), walk("draft"), walk("submitted")
+    long_ago = timezone.now() - datetime.timedelta(days=200)
+    ReferralProcess.objects.filter(pk__in=[abandoned, submitted]).update(updated_at=long_ago)
+    out = io.StringIO()
+    call_command("referrals_anonymise", "--dry-run", stdout=out)
+    assert "1 draft(s) untouched for 180 days." in out.getvalue()
+    call_command("referrals_anonymise", stdout=out)
+    assert "1 abandoned draft(s) cancelled." in out.getvalue()
+    assert ReferralProcess.objects.get(pk=abandoned).state == "cancelled"
+    assert ReferralProcess.objects.get(pk=recent).state == "draft"
+    assert ReferralProcess.objects.get(pk=submitted).state == "submitted"  # in the network's hands: not a draft
+    event = AuditEvent.objects.get(referral_id=abandoned, to_state="cancelled")
+    assert event.reason == "abandoned: no change in 180 days" and event.actor is None
+    # After the retention period it is anonymised like any referral that ended.
+    ReferralProcess.objects.filter(pk=abandoned).update(closed_at=timezone.now() - datetime.timedelta(days=800))
+    call_command("referrals_anonymise", stdout=out)
+    assert ReferralProcess.objects.get(pk=abandoned).need == ""
+
+
 def test_logs_and_emails_never_hold_the_beneficiarys_data(world, api, walk, caplog, django_capture_on_commit_callbacks):
     caplog.set_level(logging.DEBUG)
     with django_capture_on_commit_callbacks(execute=True):

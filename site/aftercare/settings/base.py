@@ -278,6 +278,8 @@ REFERRALS_SLA = {
 REFERRALS_EXTRA_HOLIDAYS = env.list("REFERRALS_EXTRA_HOLIDAYS", default=[])
 # Days after a referral ended (closed, rejected, cancelled) before `referrals_anonymise` anonymises it.
 REFERRALS_RETENTION_DAYS = env.int("REFERRALS_RETENTION_DAYS", default=730)
+# Drafts (and referrals returned for more information) untouched this long are cancelled.
+REFERRALS_ABANDONED_DRAFT_DAYS = env.int("REFERRALS_ABANDONED_DRAFT_DAYS", default=180)
 # Lifetime of the API tokens of the volunteers' app.
 REFERRALS_TOKEN_DAYS = env.int("REFERRALS_TOKEN_DAYS", default=90)
 
