@@ -28,27 +28,33 @@ def on_postgres(test):
     return pytest.mark.postgres(test)
 
 
-def race(users, url, body=None):
-    """Every user posts to ``url`` at the same moment, each on its own connection; returns the responses."""
-    barrier = threading.Barrier(len(users))
+def send_together(requests):
+    """``{name: (user, url, body)}``: every request posted at the same moment, each on its own
+    connection; returns ``{name: response}``."""
+    barrier = threading.Barrier(len(requests))
     responses = {}
 
-    def attempt(user):
+    def attempt(name, user, url, body):
         try:
             client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
             client.force_authenticate(user)
             barrier.wait(timeout=30)
-            responses[user.username] = client.post(url, body or {}, format="json")
+            responses[name] = client.post(url, body or {}, format="json")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=attempt, args=(user,)) for user in users]
+    threads = [threading.Thread(target=attempt, args=(name, *request)) for name, request in requests.items()]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=120)
-    assert len(responses) == len(users), "a thread did not finish"
+    assert len(responses) == len(requests), "a thread did not finish"
     return responses
+
+
+def race(users, url, body=None):
+    """Every user posts to ``url`` at the same moment; returns the responses by username."""
+    return send_together({user.username: (user, url, body) for user in users})
 
 
 def claims_of(pk):
@@ -96,6 +102,32 @@ def test_two_coordinators_race_for_an_emergency_call(world, api):
     assert call.state == "taken" and call.taken_by.username == winner
     assert call.taken_by_organization.name in loser.json()["detail"]
     assert AuditEvent.objects.filter(emergency_call=call, action="call_taken").count() == 1
+
+
+@on_postgres
+def test_a_consent_revoked_while_the_referral_is_submitted_never_lets_it_through(world, walk):
+    """Submitting and revoking at the same moment: either the submission wins and the revocation then
+    stops the referral, or the revocation wins and the submission is refused. Never a referral in the
+    organisation's hands on a withdrawn consent, never a deadlock or a 500."""
+    from referrals.models import ReferralProcess
+
+    for _attempt in range(5):
+        pk = walk("draft")
+        consent = ReferralProcess.objects.get(pk=pk).beneficiary.consents.get(revoked_at__isnull=True)
+        worker = world.users.social_worker
+        responses = send_together(
+            {
+                "submit": (worker, f"/api/referrals/{pk}/submit/", {}),
+                "revoke": (worker, f"/api/referrals/consents/{consent.pk}/revoke/", {"reason": "Ci ha ripensato."}),
+            }
+        )
+        assert responses["revoke"].status_code == 200, responses["revoke"].content
+        assert responses["submit"].status_code in (200, 400), responses["submit"].content
+        referral = ReferralProcess.objects.get(pk=pk)
+        if responses["submit"].status_code == 200:
+            assert referral.state == "cancelled"  # submitted first, then stopped by the revocation
+        else:
+            assert referral.state == "draft" and "consent" in responses["submit"].json()
 
 
 # --- the same rules, one request after another (every database) ----------------------------------
