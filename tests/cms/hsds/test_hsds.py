@@ -228,6 +228,8 @@ def test_filters(client, directory):
         ("/hsds/services", {"taxonomy_id": "nope"}, "taxonomy_id"),
         ("/hsds/services", {"organization_id": "6f1d4c1e-8a54-4f0e-9a55-7c3b2f6a0e11"}, "organization_id"),
         ("/hsds/services", {"modified_after": "last week"}, "modified_after"),
+        ("/hsds/services", {"modified_after": "0001-01-01"}, "modified_after"),
+        ("/hsds/service_at_locations", {"modified_after": "9999-12-31T23:59:59-05:00"}, "modified_after"),
         ("/hsds/services", {"full": "maybe"}, "full"),
         ("/hsds/services", {"format": "ndjson"}, "format"),
         ("/hsds/services", {"per_page": "500"}, "per_page"),
