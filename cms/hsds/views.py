@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -155,9 +155,15 @@ FORMAT = Param("format", gettext_lazy("Only json is available."), parse_format, 
 # --- Views ---------------------------------------------------------------------------------------
 
 
-def documented(operation_id: str, response: dict):
+def documented(operation_id: str, response: dict, parameters=()):
     """Class decorator: the OpenAPI operation id and 200 response of an HSDS view's GET."""
-    return extend_schema_view(get=extend_schema(operation_id=operation_id, responses={200: response}))
+    return extend_schema_view(
+        get=extend_schema(operation_id=operation_id, responses={200: response}, parameters=list(parameters))
+    )
+
+
+# The URLs accept any text as id (so that a malformed one gets a JSON 404): the description says UUID.
+ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
 class HSDSView(PublicReadMixin, APIView):
@@ -235,7 +241,10 @@ class HSDSDetailView(HSDSView):
 
     def get(self, request, pk):
         parse_parameters(request, [], always_allowed=[LANG_PARAMETER])
-        record = self.get_object(pk)
+        try:
+            record = self.get_object(uuid.UUID(pk))
+        except ValueError:  # not a UUID: no record has it
+            record = None
         if record is None:
             raise Http404(self.not_found)
         return Response(self.represent(record))
@@ -279,7 +288,7 @@ class ServiceListView(HSDSListView):
         return [mapping.service_summary(s, self.request) for s in services]
 
 
-@documented("hsds_services_retrieve", detail_response("HSDSService"))
+@documented("hsds_services_retrieve", detail_response("HSDSService"), [ID_PARAMETER])
 class ServiceDetailView(HSDSDetailView):
     """A fully nested service: organisation, locations, phones, languages, themes and target groups.
 
@@ -335,7 +344,7 @@ def organization_prefetches(language: str):
     )
 
 
-@documented("hsds_organizations_retrieve", detail_response("HSDSOrganization"))
+@documented("hsds_organizations_retrieve", detail_response("HSDSOrganization"), [ID_PARAMETER])
 class OrganizationDetailView(HSDSDetailView):
     """An organisation with its phone, its published locations and its published services (id, name, status).
 
@@ -395,7 +404,7 @@ class ServiceAtLocationListView(HSDSListView):
         return [mapping.service_at_location_summary(p, self.request) for p in placements]
 
 
-@documented("hsds_service_at_locations_retrieve", detail_response("HSDSServiceAtLocation"))
+@documented("hsds_service_at_locations_retrieve", detail_response("HSDSServiceAtLocation"), [ID_PARAMETER])
 class ServiceAtLocationDetailView(HSDSDetailView):
     """A service at one location, fully nested (the location with its address, and the service).
 

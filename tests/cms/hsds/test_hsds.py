@@ -266,6 +266,32 @@ def test_unpublished_records_are_not_found(client, directory):
     assert response.status_code == 404
 
 
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/hsds/services/not-a-uuid", "No published service has this id."),
+        ("/hsds/organizations/1", "No published organization has this id."),
+        (
+            "/hsds/service_at_locations/00000000-0000-0000-0000-00000000000g",
+            "No published service at location has this id.",
+        ),
+    ],
+)
+def test_an_id_that_is_not_a_uuid_is_a_json_404_like_an_unknown_one(client, url, message):
+    response = client.get(url, headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": message}
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_the_description_still_says_the_ids_are_uuids(client):
+    paths = client.get("/hsds/openapi.json").json()["paths"]
+    for path in ("/hsds/services/{id}", "/hsds/organizations/{id}", "/hsds/service_at_locations/{id}"):
+        [parameter] = [p for p in paths[path]["get"]["parameters"] if p["in"] == "path"]
+        assert parameter["name"] == "id" and parameter["schema"] == {"type": "string", "format": "uuid"}
+
+
 def test_ids_never_change(client, directory):
     service = directory["service"]
     before = client.get(f"/hsds/services/{service.uuid}").json()
