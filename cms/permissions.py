@@ -16,6 +16,8 @@ A record lies in the comuni that decide who may edit it:
 * service: the comuni of all its locations, or the organisation's seat when it has none.
 
 A record is in an editor's scope when all of its comuni belong to the editor's ambiti.
+Deleting an organisation deletes its locations too, so it also needs every location of the
+organisation in scope (unpublishing it does not: its locations stay as they are).
 
 :class:`DirectoryPermissionPolicy` is registered with Wagtail for the three models, so every
 admin view, bulk action and Wagtail action that asks the policy gets the scoped answer; the
@@ -144,6 +146,20 @@ def record_ambito_ids(instance) -> set[int]:
     raise TypeError(f"{type(instance).__name__} is not a directory record")
 
 
+def dependent_ambito_ids(instance) -> set[int]:
+    """The ambiti of the records deleted together with ``instance``: an organisation's locations.
+
+    Deleting an organisation deletes its locations (``on_delete=CASCADE``) and with them the
+    places where services are offered; those locations may have been added by the editors of
+    another ambito (a consortium working in several ambiti).
+    """
+    from .models import Location, Organization
+
+    if isinstance(instance, Organization) and instance.pk:
+        return set(Location.objects.filter(organization=instance).values_list("municipality__ambito_id", flat=True))
+    return set()
+
+
 def user_may_edit_record(user, instance) -> bool:
     """Whether ``instance`` lies inside the editor scope of ``user`` (groups not considered)."""
     return editor_scope(user).covers(record_ambito_ids(instance))
@@ -233,20 +249,38 @@ class DirectoryPermissionPolicy(ModelPermissionPolicy):
         return super().users_with_any_permission(actions).filter(Q(is_superuser=True) | Q(Exists(editors)))
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and user_may_edit_record(user, instance)
+        return self.user_has_any_permission_for_instance(user, [action], instance)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        return self.user_has_any_permission(user, actions) and user_may_edit_record(user, instance)
+        """The record must be in scope; deleting it also needs the records deleted with it in scope."""
+        allowed = [action for action in actions if self.user_has_permission(user, action)]
+        if not allowed or not user_may_edit_record(user, instance):
+            return False
+        if any(action != "delete" for action in allowed):
+            return True
+        return editor_scope(user).covers(record_ambito_ids(instance) | dependent_ambito_ids(instance))
 
     def instances_user_has_any_permission_for(self, user, actions):
+        from .models import Location, Organization
+
         if not self.user_has_any_permission(user, actions):
             return self.model._default_manager.none()
-        return records_in_scope(self.model._default_manager.all(), user)
+        records = records_in_scope(self.model._default_manager.all(), user)
+        scope = editor_scope(user)
+        only_delete = all(action == "delete" for action in actions)
+        if only_delete and self.model is Organization and not scope.everything:
+            outside = Location.objects.filter(organization=OuterRef("pk")).exclude(
+                municipality__ambito_id__in=scope.ambito_ids
+            )
+            records = records.exclude(Exists(outside))
+        return records
 
     def users_with_any_permission_for_instance(self, actions, instance):
         from .models import Membership, Role
 
         ambiti = record_ambito_ids(instance)
+        if all(action == "delete" for action in actions):
+            ambiti |= dependent_ambito_ids(instance)
         covering = Membership.objects.filter(user=OuterRef("pk"), role=Role.EDITOR).filter(
             Q(ambito__isnull=True) | Q(ambito_id__in=ambiti)
         )

@@ -4,23 +4,23 @@
   rendering included, runs in it; ``Content-Language`` names it and ``Vary: Accept-Language``
   tells caches that the header matters.
 - Successful reads carry a strong ``ETag`` (a hash of the language and the exact body, so it
-  changes whenever the content or the language does), a ``Last-Modified`` (the newest
-  ``updated_at``/``last_published_at`` of the records shown, when they have one) and
-  ``Cache-Control: public, max-age=…, stale-while-revalidate=…``. ``If-None-Match`` and
-  ``If-Modified-Since`` are evaluated as RFC 9110 says (the ETag wins when both are sent) and
-  answered with 304 Not Modified.
+  changes whenever the content or the language does) and
+  ``Cache-Control: public, max-age=…, stale-while-revalidate=…``; ``If-None-Match`` is answered
+  with 304 Not Modified as RFC 9110 says. There is no ``Last-Modified``: no timestamp sees every
+  change of a representation (a record leaving a list, a deleted record, a renamed theme, which
+  has no timestamp, a nested location unpublished), so ``If-Modified-Since`` and
+  ``If-Unmodified-Since`` are ignored, as RFC 9110 asks when there is no modification date.
 - These endpoints ignore credentials (no authentication classes): every reader gets the same
   representation, so nothing varies by ``Cookie`` and shared caches may store it. For the same
   reason any web page may read them (``Access-Control-Allow-Origin: *``, no credentials).
 """
 
+import copy
 import hashlib
-from datetime import datetime
 
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -28,6 +28,7 @@ from rest_framework.permissions import AllowAny
 from .languages import LANG_PARAMETER, UnknownLanguage, negotiate_language, source_language
 
 SAFE_READS = ("GET", "HEAD")
+DATE_PRECONDITIONS = ("HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
 
 
 def cache_max_age() -> int:
@@ -43,15 +44,21 @@ def representation_etag(language: str, body: bytes) -> str:
     return f'"{digest}"'
 
 
-def newest(*values: datetime | None) -> datetime | None:
-    present = [value for value in values if value is not None]
-    return max(present) if present else None
+def without_date_preconditions(request):
+    """The request with ``If-Modified-Since`` and ``If-Unmodified-Since`` left out.
+
+    The representations have no modification date, and RFC 9110 has both headers ignored then;
+    Django's ``get_conditional_response`` would answer ``If-Unmodified-Since`` with 412.
+    """
+    trimmed = copy.copy(request)
+    trimmed.META = {name: value for name, value in request.META.items() if name not in DATE_PRECONDITIONS}
+    return trimmed
 
 
 def allow_any_origin(response, *, preflight: bool) -> None:
     """CORS for public, credential-free reads: any web page may read them, and see the caching headers."""
     response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Content-Language"
+    response["Access-Control-Expose-Headers"] = "ETag, Content-Language"
     if preflight:
         response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
         response["Access-Control-Allow-Headers"] = "Accept-Language, If-None-Match, If-Modified-Since"
@@ -66,7 +73,6 @@ class PublicReadMixin:
     language = settings.LANGUAGE_CODE  # set per request by dispatch(); the default serves schema generation
 
     def dispatch(self, request, *args, **kwargs):
-        self.last_modified = None
         self.language_error = None
         try:
             self.language = negotiate_language(request)
@@ -89,10 +95,6 @@ class PublicReadMixin:
     def language_error_exception(self, error: UnknownLanguage) -> Exception:
         return ValidationError({LANG_PARAMETER: [error.message]})
 
-    def note_modified(self, *timestamps: datetime | None) -> None:
-        """Records the modification times of records shown, for ``Last-Modified``."""
-        self.last_modified = newest(self.last_modified, *timestamps)
-
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Content-Language"] = self.language
@@ -104,15 +106,11 @@ class PublicReadMixin:
         body = response.rendered_content
         response.content = body  # rendered once, here
         response["ETag"] = representation_etag(self.language, body)
-        last_modified = None
-        if self.last_modified is not None:
-            last_modified = int(self.last_modified.timestamp())
-            response["Last-Modified"] = http_date(last_modified)
         patch_cache_control(
             response, public=True, max_age=cache_max_age(), stale_while_revalidate=cache_stale_while_revalidate()
         )
         conditional = get_conditional_response(
-            request, etag=response["ETag"], last_modified=last_modified, response=response
+            without_date_preconditions(request._request), etag=response["ETag"], response=response
         )
         if conditional is not response:
             conditional["Content-Language"] = self.language

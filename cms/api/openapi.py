@@ -1,8 +1,9 @@
 """OpenAPI 3 description of the public read endpoints (drf-spectacular).
 
 - ``PublicReadSchema`` documents what every public read shares: ``lang`` and ``Accept-Language``,
-  the declared filters of list endpoints, conditional requests (``If-None-Match``,
-  ``If-Modified-Since``) and the 200/304/400/404 responses with their caching headers.
+  the declared filters of list endpoints, conditional requests (``If-None-Match``; there is no
+  ``Last-Modified``, so ``If-Modified-Since`` is ignored) and the 200/304/400/404 responses with
+  their caching headers.
 - ``public_endpoints_only`` (a preprocessing hook) leaves out the endpoints mounted under the
   Wagtail admin (its private JSON API for the editor's interface), which are not for clients and
   cannot be described without a request.
@@ -64,15 +65,10 @@ def conditional_parameters() -> list[OpenApiParameter]:
             "If-None-Match",
             OpenApiTypes.STR,
             OpenApiParameter.HEADER,
-            description="An ETag received earlier: 304 Not Modified when the representation is unchanged.",
-        ),
-        OpenApiParameter(
-            "If-Modified-Since",
-            OpenApiTypes.STR,
-            OpenApiParameter.HEADER,
             description=(
-                "An HTTP date: 304 Not Modified when no record shown changed since. Ignored when If-None-Match is "
-                "sent; prefer the ETag, which also sees records that left a list."
+                "An ETag received earlier: 304 Not Modified when the representation is unchanged. Responses have "
+                "no Last-Modified (no timestamp sees every change: a record leaving a list, a renamed theme), so "
+                "If-Modified-Since and If-Unmodified-Since are ignored."
             ),
         ),
     ]
@@ -86,10 +82,6 @@ def response_headers() -> list[OpenApiParameter]:
 
     return [
         header("ETag", "Validator of this exact representation (content and language)."),
-        header(
-            "Last-Modified",
-            "Newest modification time of the records shown (absent for records without timestamps).",
-        ),
         header("Cache-Control", "public, max-age=…, stale-while-revalidate=…"),
         header("Vary", "Accept-Language"),
         header("Content-Language", "The language of the response."),
@@ -122,7 +114,7 @@ class PublicReadSchema(AutoSchema):
         responses.setdefault(
             "304",
             {
-                "description": "Not Modified: the representation matches If-None-Match (or If-Modified-Since).",
+                "description": "Not Modified: the representation matches If-None-Match.",
                 "headers": self._get_response_headers_for_code("304", direction),
             },
         )

@@ -10,6 +10,7 @@ Who may use it: anyone, without an account. It shows live pages without view res
 """
 
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.serializers import PageSerializer
@@ -25,6 +26,9 @@ from .http import PublicReadMixin
 from .languages import LANG_PARAMETER
 from .openapi import PublicReadSchema
 from .translated import fell_back
+
+MAX_OFFSET = 10**9
+MAX_PAGE_ID = 2**63 - 1  # the largest integer the databases store
 
 
 def translated_fields_of(model) -> list[str]:
@@ -162,19 +166,25 @@ class LocalizedPagesAPIViewSet(PublicReadMixin, PagesAPIViewSet):
     def language_error_exception(self, error):
         return BadRequestError(error.message)
 
-    def listing_view(self, request):
-        queryset = self.get_queryset()
-        self.check_query_parameters(queryset)
-        queryset = self.filter_queryset(queryset)
-        pages = list(self.paginate_queryset(queryset))
-        self.note_modified(*(page.last_published_at for page in pages))
-        serializer = self.get_serializer(pages, many=True)
-        return self.get_paginated_response(serializer.data)
+    def paginate_queryset(self, queryset):
+        """Wagtail's paging, with a bound on ``offset`` (a huge one overflows the database's integers)."""
+        try:
+            too_far = int(self.request.GET.get("offset", 0)) > MAX_OFFSET
+        except ValueError:
+            too_far = False  # Wagtail answers "offset must be a positive integer"
+        if too_far:
+            raise BadRequestError(_("offset cannot be higher than %(max)s.") % {"max": MAX_OFFSET})
+        return super().paginate_queryset(queryset)
 
-    def detail_view(self, request, pk):
-        response = super().detail_view(request, pk)
-        self.note_modified(self.get_object().last_published_at)
-        return response
+    def find_object(self, queryset, request):
+        """Wagtail's lookup by ``html_path`` or ``id``; an ``id`` that is not a page id is a 400, not a 500."""
+        page_id = request.GET.get("id")
+        if page_id is not None:
+            if not (page_id.isascii() and page_id.isdigit()):
+                raise BadRequestError(_("id must be a page id: a positive whole number."))
+            if int(page_id) > MAX_PAGE_ID:
+                raise self.model.DoesNotExist  # no page has it: 404
+        return super().find_object(queryset, request)
 
 
 api_router = WagtailAPIRouter("wagtailapi")

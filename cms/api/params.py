@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -206,8 +206,15 @@ def parse_moment(value: str) -> datetime:
             _("“%(value)s” is not an ISO 8601 date or date-time, such as 2025-03-01 or 2025-03-01T09:30:00+01:00.")
             % {"value": value}
         )
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    try:
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment, timezone.get_default_timezone())
+        moment.astimezone(UTC)  # the database compares in UTC: the first and last hours of the calendar overflow
+    except OverflowError:
+        raise ParameterError(
+            _("“%(value)s” is too far in the past or in the future: give a moment between 0002-01-01 and 9998-12-31.")
+            % {"value": value}
+        )
     return moment
 
 

@@ -196,10 +196,6 @@ class DirectoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
             return queryset.order_by(*self.orderings[parsed.get(ORDERING, self.default_ordering)]())
         return queryset.order_by(*self.fixed_ordering)
 
-    def modified_times(self, obj):
-        """The timestamps of a record and of the records nested in its representation."""
-        return ()
-
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "language": self.language}
 
@@ -209,8 +205,6 @@ class DirectoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         self.prepare(page)
-        for obj in page:
-            self.note_modified(*self.modified_times(obj))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def get_object(self):
@@ -227,12 +221,7 @@ class DirectoryViewSet(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         obj = self.get_object()
         self.prepare([obj])
-        self.note_modified(*self.modified_times(obj))
         return Response(self.get_serializer(obj).data)
-
-
-def record_times(record):
-    return (record.updated_at, record.last_published_at)
 
 
 # --- Endpoints -----------------------------------------------------------------------------------
@@ -278,12 +267,6 @@ class ServiceViewSet(DirectoryViewSet):
     def prepare(self, services):
         selectors.attach_taxonomy(services)
 
-    def modified_times(self, service):
-        yield from record_times(service)
-        yield from record_times(service.organization)
-        for placement in service.public_placements:
-            yield from record_times(placement.location)
-
 
 class OrganizationViewSet(DirectoryViewSet):
     """Organisations of the network: public offices, cooperatives, consortia, volunteer associations.
@@ -316,9 +299,6 @@ class OrganizationViewSet(DirectoryViewSet):
         organizations = selectors.public_organizations().select_related("municipality__ambito", "logo")
         organizations = selectors.for_language(organizations, self.language)
         return organizations.prefetch_related("ambiti", "municipalities")
-
-    def modified_times(self, organization):
-        return record_times(organization)
 
 
 class LocationViewSet(DirectoryViewSet):
@@ -356,12 +336,6 @@ class LocationViewSet(DirectoryViewSet):
 
         for location in locations:
             location.public_placements = sorted(selectors.listed_placements(location.all_placements), key=by_name)
-
-    def modified_times(self, location):
-        yield from record_times(location)
-        yield from record_times(location.organization)
-        for placement in location.public_placements:
-            yield from record_times(placement.service)
 
 
 class ComuneViewSet(DirectoryViewSet):

@@ -29,11 +29,12 @@ urlpatterns = [
     path("", views.HSDSRootView.as_view(), name="root"),
     path("openapi.json", HSDSOpenAPIView.as_view(), name="openapi"),
     path("services", views.ServiceListView.as_view(), name="services"),
-    path("services/<uuid:pk>", views.ServiceDetailView.as_view(), name="service"),
+    # Any text as id: one that is not a UUID gets the same JSON 404 as an unknown UUID.
+    path("services/<str:pk>", views.ServiceDetailView.as_view(), name="service"),
     path("organizations", views.OrganizationListView.as_view(), name="organizations"),
-    path("organizations/<uuid:pk>", views.OrganizationDetailView.as_view(), name="organization"),
+    path("organizations/<str:pk>", views.OrganizationDetailView.as_view(), name="organization"),
     path("service_at_locations", views.ServiceAtLocationListView.as_view(), name="service_at_locations"),
-    path("service_at_locations/<uuid:pk>", views.ServiceAtLocationDetailView.as_view(), name="service_at_location"),
+    path("service_at_locations/<str:pk>", views.ServiceAtLocationDetailView.as_view(), name="service_at_location"),
     path("taxonomies", views.TaxonomyListView.as_view(), name="taxonomies"),
     path("taxonomy_terms", views.TaxonomyTermListView.as_view(), name="taxonomy_terms"),
 ]

@@ -3,7 +3,7 @@
 Who may use it: anyone, without an account (credentials are ignored). It shows the published
 directory: organisations, services (of every status, which HSDS carries) and their locations,
 and the two taxonomies (themes, target groups). One language per response (``?lang=`` or
-``Accept-Language``, Italian fallback), HSDS paging, ETag/Last-Modified and 304 like every public read.
+``Accept-Language``, Italian fallback), HSDS paging, ETag and 304 like every public read.
 """
 
 import math
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -155,9 +155,15 @@ FORMAT = Param("format", gettext_lazy("Only json is available."), parse_format, 
 # --- Views ---------------------------------------------------------------------------------------
 
 
-def documented(operation_id: str, response: dict):
+def documented(operation_id: str, response: dict, parameters=()):
     """Class decorator: the OpenAPI operation id and 200 response of an HSDS view's GET."""
-    return extend_schema_view(get=extend_schema(operation_id=operation_id, responses={200: response}))
+    return extend_schema_view(
+        get=extend_schema(operation_id=operation_id, responses={200: response}, parameters=list(parameters))
+    )
+
+
+# The URLs accept any text as id (so that a malformed one gets a JSON 404): the description says UUID.
+ID_PARAMETER = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH)
 
 
 class HSDSView(PublicReadMixin, APIView):
@@ -199,9 +205,6 @@ class HSDSListView(HSDSView):
     def represent(self, records, parsed) -> list[dict]:
         raise NotImplementedError
 
-    def modified_times(self, record):
-        return ()
-
     def get(self, request):
         params = self.get_params()
         parsed = parse_parameters(request, params, always_allowed=self.always_allowed)
@@ -211,8 +214,6 @@ class HSDSListView(HSDSView):
         total = queryset.count()
         start = (page_number - 1) * per_page
         records = list(queryset[start : start + per_page]) if start < total else []
-        for record in records:
-            self.note_modified(*self.modified_times(record))
         contents = self.represent(records, parsed)
         total_pages = math.ceil(total / per_page)
         return Response(
@@ -238,20 +239,15 @@ class HSDSDetailView(HSDSView):
     def represent(self, record) -> dict:
         raise NotImplementedError
 
-    def modified_times(self, record):
-        return ()
-
     def get(self, request, pk):
         parse_parameters(request, [], always_allowed=[LANG_PARAMETER])
-        record = self.get_object(pk)
+        try:
+            record = self.get_object(uuid.UUID(pk))
+        except ValueError:  # not a UUID: no record has it
+            record = None
         if record is None:
             raise Http404(self.not_found)
-        self.note_modified(*self.modified_times(record))
         return Response(self.represent(record))
-
-
-def record_times(record):
-    return (record.updated_at, record.last_published_at)
 
 
 def service_queryset(language: str, full: bool):
@@ -291,11 +287,8 @@ class ServiceListView(HSDSListView):
             return [mapping.service_full(s, self.request, placements=s.hsds_placements) for s in services]
         return [mapping.service_summary(s, self.request) for s in services]
 
-    def modified_times(self, service):
-        return (*record_times(service), *record_times(service.organization))
 
-
-@documented("hsds_services_retrieve", detail_response("HSDSService"))
+@documented("hsds_services_retrieve", detail_response("HSDSService"), [ID_PARAMETER])
 class ServiceDetailView(HSDSDetailView):
     """A fully nested service: organisation, locations, phones, languages, themes and target groups.
 
@@ -310,12 +303,6 @@ class ServiceDetailView(HSDSDetailView):
     def represent(self, service):
         selectors.attach_taxonomy([service])
         return mapping.service_full(service, self.request, placements=service.hsds_placements)
-
-    def modified_times(self, service):
-        yield from record_times(service)
-        yield from record_times(service.organization)
-        for placement in service.hsds_placements:
-            yield from record_times(placement.location)
 
 
 def organization_queryset(language: str):
@@ -347,9 +334,6 @@ class OrganizationListView(HSDSListView):
             organization, self.request, locations=organization.hsds_locations, services=organization.hsds_services
         )
 
-    def modified_times(self, organization):
-        return record_times(organization)
-
 
 def organization_prefetches(language: str):
     locations = Location.objects.filter(live=True).select_related("municipality").order_by("id")
@@ -360,7 +344,7 @@ def organization_prefetches(language: str):
     )
 
 
-@documented("hsds_organizations_retrieve", detail_response("HSDSOrganization"))
+@documented("hsds_organizations_retrieve", detail_response("HSDSOrganization"), [ID_PARAMETER])
 class OrganizationDetailView(HSDSDetailView):
     """An organisation with its phone, its published locations and its published services (id, name, status).
 
@@ -377,11 +361,6 @@ class OrganizationDetailView(HSDSDetailView):
         return mapping.organization_full(
             organization, self.request, locations=organization.hsds_locations, services=organization.hsds_services
         )
-
-    def modified_times(self, organization):
-        yield from record_times(organization)
-        for record in [*organization.hsds_locations, *organization.hsds_services]:
-            yield from record_times(record)
 
 
 def placement_queryset(language: str):
@@ -424,11 +403,8 @@ class ServiceAtLocationListView(HSDSListView):
             return [mapping.service_at_location_full(p, self.request, include_service=True) for p in placements]
         return [mapping.service_at_location_summary(p, self.request) for p in placements]
 
-    def modified_times(self, placement):
-        return (*record_times(placement.service), *record_times(placement.location))
 
-
-@documented("hsds_service_at_locations_retrieve", detail_response("HSDSServiceAtLocation"))
+@documented("hsds_service_at_locations_retrieve", detail_response("HSDSServiceAtLocation"), [ID_PARAMETER])
 class ServiceAtLocationDetailView(HSDSDetailView):
     """A service at one location, fully nested (the location with its address, and the service).
 
@@ -443,9 +419,6 @@ class ServiceAtLocationDetailView(HSDSDetailView):
     def represent(self, placement):
         selectors.attach_taxonomy([placement.service])
         return mapping.service_at_location_full(placement, self.request, include_service=True)
-
-    def modified_times(self, placement):
-        return (*record_times(placement.service), *record_times(placement.location))
 
 
 class ListOf:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from wagtail.actions.create import CreateAction
 from wagtail.actions.edit import EditAction
+from wagtail.locks import WorkflowLock
 
 from ..editing.forms import unique_slug
 from ..editing.languages import content_languages, localized
@@ -34,7 +35,7 @@ from ..models import (
     TargetGroup,
     Theme,
 )
-from ..permissions import editor_scope, user_may_edit_record
+from ..permissions import editor_scope, linkable_organizations, user_may_edit_record
 from .columns import (
     LIST_SEPARATOR,
     REQUIRED_COLUMNS,
@@ -102,7 +103,8 @@ class PlannedRow:
 
     number: int
     key: str
-    organization_key: str
+    organization_key: tuple
+    organization: Organization | None
     organization_name: str
     organization_kind: str
     municipality: Municipality
@@ -133,9 +135,9 @@ class _Lookups:
         self.themes = {t.code: t for t in Theme.objects.all()}
         self.target_groups = {t.code: t for t in TargetGroup.objects.all()}
         self.languages = {lang.code: lang for lang in SpokenLanguage.objects.all()}
-        self.organizations = {}
+        self.organizations = {}  # names are not unique: every organisation of each name
         for organization in Organization.objects.select_related("municipality").order_by("pk"):
-            self.organizations.setdefault(organization.name.strip().casefold(), organization)
+            self.organizations.setdefault(organization.name.strip().casefold(), []).append(organization)
         uuids = []
         for key in keys:
             try:
@@ -223,7 +225,8 @@ class _RowChecker:
                 % {"code": istat},
             )
 
-        existing_organization = lookups.organizations.get(organization_name.casefold())
+        service = lookups.services.get(key) if key else None
+        existing_organization = self.organization(organization_name, service)
         kind = self.text("organization_kind")
         kinds = {value: value for value in Organization.Kind.values} | {
             str(label).casefold(): value for value, label in Organization.Kind.choices
@@ -237,7 +240,7 @@ class _RowChecker:
             kind = ""
         elif kind:
             kind = kinds.get(kind) or kinds[kind.casefold()]
-        elif existing_organization is None and organization_name:
+        elif existing_organization is None and organization_name and not self.errors_in("organization"):
             self.error(
                 "organization_kind",
                 _("“%(name)s” is a new organisation: say its kind (%(kinds)s).")
@@ -304,7 +307,6 @@ class _RowChecker:
         elif any([cap, latitude, longitude, *hours.values()]):
             self.error("address", _("The address is empty but the row has a CAP, coordinates or opening hours."))
 
-        service = lookups.services.get(key) if key else None
         location = None
         if service is not None:
             links = [link.location for link in service.service_at_locations.all()]
@@ -313,12 +315,17 @@ class _RowChecker:
             location = lookups.locations.get(key)
 
         self.check_permissions(municipality, service, location)
+        if existing_organization is not None:
+            self.check_organization_permissions(existing_organization, kind, service, location, location_values)
         if self.errors:
             return None
         planned = PlannedRow(
             number=self.number,
             key=key,
-            organization_key=organization_name.casefold(),
+            organization_key=("existing", existing_organization.pk)
+            if existing_organization is not None
+            else ("new", organization_name.casefold()),
+            organization=existing_organization,
             organization_name=organization_name,
             organization_kind=kind,
             municipality=municipality,
@@ -332,6 +339,32 @@ class _RowChecker:
         )
         self.check_models(planned, existing_organization)
         return None if self.errors else planned
+
+    def organization(self, name, service):
+        """The existing organisation the row names, or None for a new one.
+
+        Names are not unique: the service's own organisation when it has that name, else the only
+        organisation with that name; a name shared by several organisations is an error.
+        """
+        candidates = self.lookups.organizations.get(name.casefold(), []) if name else []
+        if service is not None:
+            current = next((o for o in candidates if o.pk == service.organization_id), None)
+            if current is not None:
+                return current
+        if len(candidates) > 1:
+            self.error(
+                "organization",
+                _(
+                    "Several organisations are called “%(name)s”: %(organizations)s. "
+                    "Rename one of them in the admin, then import again."
+                )
+                % {
+                    "name": name,
+                    "organizations": ", ".join(f"{o.slug} ({o.municipality.name})" for o in candidates),
+                },
+            )
+            return None
+        return candidates[0] if candidates else None
 
     def errors_in(self, *columns):
         return any(error.column in columns for error in self.errors)
@@ -354,14 +387,37 @@ class _RowChecker:
                 for message in messages:
                     self.error(column, message)
 
+    def check_editorial_state(self, record, column):
+        """The import publishes on top of the live record: it must have no lock, draft or moderation."""
+        in_moderation = record.workflow_in_progress
+        lock = record.get_lock()
+        if lock is not None and not isinstance(lock, WorkflowLock) and (self.user is None or lock.for_user(self.user)):
+            self.error(
+                column, _("%(record)s is locked in the admin: unlock it, then import again.") % {"record": record}
+            )
+        if in_moderation:
+            self.error(
+                column,
+                _(
+                    "%(record)s is in moderation: approve or reject it in the admin (or cancel the workflow), "
+                    "then import again."
+                )
+                % {"record": record},
+            )
+        elif record.has_unpublished_changes:
+            self.error(
+                column,
+                _(
+                    "%(record)s has unpublished changes (a draft) that the import would discard: "
+                    "publish or discard the draft in the admin, then import again."
+                )
+                % {"record": record},
+            )
+
     def check_permissions(self, municipality, service, location):
         for record in (service, location):
-            lock = record.get_lock() if record is not None else None
-            if lock is not None and (self.user is None or lock.for_user(self.user)):
-                self.error(
-                    "external_id",
-                    _("%(record)s is locked in the admin: unlock it, then import again.") % {"record": record},
-                )
+            if record is not None:
+                self.check_editorial_state(record, "external_id")
         if self.user is None:
             return
         scope = editor_scope(self.user)
@@ -370,6 +426,43 @@ class _RowChecker:
         for record in (service, location):
             if record is not None and not user_may_edit_record(self.user, record):
                 self.error("external_id", _("%(record)s belongs to another ambito.") % {"record": record})
+
+    def check_organization_permissions(self, organization, kind, service, location, location_values):
+        """What the row does to an existing organisation: change its kind, attach records to it."""
+        if kind and kind != organization.kind:
+            self.check_editorial_state(organization, "organization_kind")
+            if self.user is not None and not user_may_edit_record(self.user, organization):
+                self.error(
+                    "organization_kind",
+                    _(
+                        "You may not change the kind of “%(name)s”: it belongs to another ambito. "
+                        "Leave the cell empty or write its kind, %(kind)s."
+                    )
+                    % {"name": organization.name, "kind": organization.kind},
+                )
+        if self.user is None:
+            return
+        new_location = location is None and location_values is not None
+        attaches = service is None or service.organization_id != organization.pk or new_location
+        if attaches and not linkable_organizations(Organization.objects.filter(pk=organization.pk), self.user).exists():
+            self.error(
+                "organization",
+                _(
+                    "You may not add services or addresses to “%(name)s”: it belongs to another ambito "
+                    "and does not say it works in yours."
+                )
+                % {"name": organization.name},
+            )
+        has_locations = new_location or (service is not None and service.service_at_locations.all())
+        if attaches and not has_locations and not user_may_edit_record(self.user, organization):
+            self.error(
+                "address",
+                _(
+                    "Without an address the service lies in the seat of “%(name)s”, outside your ambito: "
+                    "give its address."
+                )
+                % {"name": organization.name},
+            )
 
 
 def check_header(header: list[str]) -> list[RowError]:
@@ -509,7 +602,7 @@ class _Writer:
         key = plan.organization_key
         if key in self.organizations:
             return self.organizations[key]
-        organization = Organization.objects.filter(name__iexact=plan.organization_name).order_by("pk").first()
+        organization = plan.organization
         if organization is None:
             organization = self.create(
                 Organization(

@@ -1,4 +1,4 @@
-"""HTTP caching of public reads: ETag, Last-Modified, conditional GET (304), Cache-Control, Vary."""
+"""HTTP caching of public reads: ETag, conditional GET (304), no Last-Modified, Cache-Control, Vary."""
 
 from datetime import timedelta
 
@@ -8,7 +8,7 @@ from django.utils.http import http_date
 
 import pytest
 
-from cms.models import Service
+from cms.models import Service, Theme
 from tests.factories import ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,21 +54,46 @@ def test_every_public_read_is_cacheable_and_answers_304_to_its_etag(client, serv
     assert again["Content-Language"] == "it"
 
 
-def test_last_modified_is_the_newest_record_shown(client, service):
-    newest = timezone.now() - timedelta(hours=1)
-    Service.objects.filter(pk=service.pk).update(updated_at=newest)
-    response = client.get(f"{SERVICES}{service.uuid}/")
-    organization_time = service.organization.updated_at
-    assert response["Last-Modified"] == http_date(int(max(newest, organization_time).timestamp()))
+@pytest.mark.parametrize("url", [*READS, "detail"])
+def test_no_read_has_a_last_modified_and_dates_are_no_preconditions(client, service, url):
+    """No timestamp sees every change of a representation: only the ETag validates."""
+    url = f"{SERVICES}{service.uuid}/" if url == "detail" else url
+    response = client.get(url)
+    assert "Last-Modified" not in response
+    assert "Last-Modified" not in response["Access-Control-Expose-Headers"]
+    future = http_date((timezone.now() + timedelta(days=1)).timestamp())
+    past = http_date((timezone.now() - timedelta(days=365)).timestamp())
+    assert client.get(url, headers={"If-Modified-Since": future}).status_code == 200
+    assert client.get(url, headers={"If-Unmodified-Since": past}).status_code == 200  # ignored, not a 412
 
 
-def test_if_modified_since_answers_304_until_something_changes(client, service):
+@pytest.mark.parametrize("url", [SERVICES, "/hsds/services", "/api/directory/organizations/"])
+def test_a_list_revalidated_by_date_after_its_newest_record_is_unpublished_is_sent_again(client, url):
+    older = ServiceFactory(name_it="Sportello casa", comuni=["Lecco"])
+    newer = ServiceFactory(name_it="Sportello lavoro", comuni=["Lecco"])
+    Service.objects.filter(pk=older.pk).update(updated_at=timezone.now() - timedelta(days=2))
+    type(older.organization).objects.filter(pk=older.organization.pk).update(
+        updated_at=timezone.now() - timedelta(days=2), last_published_at=None
+    )
+    first = client.get(url)
+    seen_at = http_date(timezone.now().timestamp())
+    unpublished = newer.organization if "organizations" in url else newer
+    type(unpublished).objects.filter(pk=unpublished.pk).update(live=False)  # timestamps unchanged
+    again = client.get(url, headers={"If-Modified-Since": seen_at})
+    assert again.status_code == 200
+    assert again.content != first.content
+    assert "Sportello lavoro" not in again.content.decode() and str(newer.uuid) not in again.content.decode()
+
+
+def test_a_detail_revalidated_by_date_after_a_theme_is_renamed_is_sent_again(client, service):
     url = f"{SERVICES}{service.uuid}/"
-    last_modified = client.get(url)["Last-Modified"]
-    assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 304
-
-    Service.objects.filter(pk=service.pk).update(updated_at=timezone.now() + timedelta(seconds=5))
-    assert client.get(url, headers={"If-Modified-Since": last_modified}).status_code == 200
+    client.get(url)
+    seen_at = http_date(timezone.now().timestamp())
+    theme = service.themes.first()
+    Theme.objects.filter(pk=theme.pk).update(name_it="Abitare e casa")
+    again = client.get(url, headers={"If-Modified-Since": seen_at})
+    assert again.status_code == 200
+    assert "Abitare e casa" in again.content.decode()
 
 
 def test_an_edit_changes_the_etag(client, service):
@@ -101,8 +126,9 @@ def test_the_etag_differs_by_language(client, service):
 
 def test_the_if_none_match_wins_over_if_modified_since(client, service):
     url = f"{SERVICES}{service.uuid}/"
-    response = client.get(url)
-    headers = {"If-None-Match": '"stale"', "If-Modified-Since": response["Last-Modified"]}
+    client.get(url)
+    future = http_date((timezone.now() + timedelta(days=1)).timestamp())
+    headers = {"If-None-Match": '"stale"', "If-Modified-Since": future}
     assert client.get(url, headers=headers).status_code == 200
 
 

@@ -189,6 +189,8 @@ def test_modified_since(client, directory):
         ({"organization": "6f1d4c1e-8a54-4f0e-9a55-7c3b2f6a0e11"}, "organization", "Unknown"),
         ({"modified_since": "yesterday"}, "modified_since", "ISO 8601"),
         ({"modified_since": "2025-13-45"}, "modified_since", "ISO 8601"),
+        ({"modified_since": "0001-01-01"}, "modified_since", "too far in the past or in the future"),
+        ({"modified_since": "9999-12-31T23:59:59-05:00"}, "modified_since", "between 0002-01-01 and 9998-12-31"),
         ({"status": "open"}, "status", "active"),
         ({"ordering": "price"}, "ordering", "name"),
         ({"themes": "housing"}, "themes", "theme"),

@@ -143,6 +143,47 @@ def test_the_bulk_delete_of_mixed_records_deletes_only_those_of_the_ambito(
     assert Organization.objects.filter(pk=monza.pk).exists()
 
 
+def consortium_with_a_location_in_monza():
+    """An organisation seated in Lecco, working in Monza too, with a location that Monza's editors added."""
+    organization = Organization.objects.create(
+        name="Consorzio Lario", slug="consorzio-lario", kind="consortium", municipality=comune("Lecco")
+    )
+    organization.ambiti.add(ambito("Monza"))
+    organization.save()
+    location = LocationFactory(organization=organization, municipality=comune("Monza"), name="Sportello a Monza")
+    return organization, location
+
+
+def test_deleting_an_organisation_needs_its_locations_of_other_ambiti_in_scope(
+    lecco_moderator, network_editor, monza_records
+):
+    organization, location = consortium_with_a_location_in_monza()
+    ServiceAtLocation.objects.create(service=monza_records["service"], location=location)
+    client = client_for(lecco_moderator)
+    assert client.get(snippet_url(organization, "edit")).status_code == 200  # still theirs to edit
+    assert_denied(client.get(snippet_url(organization, "delete")))
+    assert_denied(client.post(snippet_url(organization, "delete"), {}))
+    url = reverse("wagtail_bulk_action", args=["cms", "organization", "delete"]) + f"?id={organization.pk}"
+    client.post(url, {})
+    assert Organization.objects.filter(pk=organization.pk).exists()
+    assert Location.objects.filter(pk=location.pk).exists()
+    assert ServiceAtLocation.objects.filter(service=monza_records["service"], location=location).exists()
+
+    response = client_for(network_editor).post(snippet_url(organization, "delete"), {})
+    assert response.status_code == 302
+    assert not Organization.objects.filter(pk=organization.pk).exists()
+
+
+def test_an_editor_deletes_an_organisation_whose_locations_are_all_in_scope(lecco_moderator):
+    organization = Organization.objects.create(
+        name="Associazione del lago", slug="associazione-del-lago", kind="other", municipality=comune("Lecco")
+    )
+    LocationFactory(organization=organization, municipality=comune("Lecco"))
+    response = client_for(lecco_moderator).post(snippet_url(organization, "delete"), {})
+    assert response.status_code == 302
+    assert not Organization.objects.filter(pk=organization.pk).exists()
+
+
 # --- The record as it would be saved must stay in scope -----------------------------------
 
 

@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 
 from cms.models import Location, Organization, Service, ServiceAtLocation
 from cms.spreadsheet import export_directory, import_directory, write_spreadsheet
-from tests.factories import LocationFactory, ServiceFactory, comune
+from tests.factories import LocationFactory, OrganizationFactory, ServiceFactory, ambito, comune
 
 from .conftest import assert_denied, client_for
 from .conftest import published as publish_records
@@ -218,6 +218,102 @@ def test_export_then_import_changes_nothing(tmp_path):
     again = import_directory(data=write_spreadsheet(csv_rows, "d.csv"), filename="d.csv")
     assert again.ok and again.unchanged == 3
     assert database_state() == before
+
+
+def test_export_then_import_keeps_each_service_with_its_own_organisation_of_a_shared_name():
+    lecco = OrganizationFactory(name="Caritas", slug="caritas-lecco", municipality=comune("Lecco"))
+    monza = OrganizationFactory(name="Caritas", slug="caritas-monza", municipality=comune("Monza"))
+    in_lecco = ServiceFactory(organization=lecco, name_it="Centro di ascolto Lecco", comuni=["Lecco"])
+    in_monza = ServiceFactory(organization=monza, name_it="Centro di ascolto Monza", comuni=["Monza"])
+    publish_records({"lecco": lecco, "monza": monza, "in_lecco": in_lecco, "in_monza": in_monza})
+    before = database_state()
+    again = import_directory(data=write_spreadsheet(export_directory(), "d.csv"), filename="d.csv")
+    assert again.ok, [str(e) for e in again.errors]
+    assert again.unchanged == 2 and not again.updated and not again.created
+    assert database_state() == before
+    assert Service.objects.get(pk=in_monza.pk).organization == monza
+
+
+def test_a_new_row_naming_an_organisation_whose_name_is_shared_is_an_error():
+    OrganizationFactory(name="Caritas", slug="caritas-lecco", municipality=comune("Lecco"))
+    OrganizationFactory(name="Caritas", slug="caritas-monza", municipality=comune("Monza"))
+    before = database_state()
+    with translation.override("en"):
+        result = import_directory(data=csv_bytes([GOOD_ROW | {"organization": "caritas"}]), filename="x.csv")
+    messages = {(error.row, error.column): error.message for error in result.errors}
+    assert list(messages) == [(2, "organization")]
+    assert messages[(2, "organization")].startswith(
+        "Several organisations are called “caritas”: caritas-lecco (Lecco), caritas-monza (Monza)."
+    )
+    assert database_state() == before
+
+
+def test_a_record_with_a_draft_is_not_overwritten_by_the_import():
+    import_directory(data=csv_bytes([GOOD_ROW]), filename="lecco.csv")
+    service = Service.objects.get(external_id="LC-001")
+    service.eligibility_it = "Bozza: solo residenti"
+    service.save_revision()
+    before = database_state()
+    with translation.override("en"):
+        result = import_directory(data=csv_bytes([GOOD_ROW | {"phone": "+39 0341 999999"}]), filename="lecco.csv")
+    messages = {(error.row, error.column): error.message for error in result.errors}
+    assert "has unpublished changes" in messages[(2, "external_id")]
+    assert "publish or discard the draft" in messages[(2, "external_id")]
+    assert database_state() == before
+    service = Service.objects.get(pk=service.pk)
+    assert service.has_unpublished_changes
+    assert service.get_latest_revision_as_object().eligibility_it == "Bozza: solo residenti"
+
+
+def test_a_record_in_moderation_is_not_overwritten_by_the_import(lecco_moderator):
+    import_directory(data=csv_bytes([GOOD_ROW]), filename="lecco.csv")
+    service = Service.objects.get(external_id="LC-001")
+    service.save_revision(user=lecco_moderator)
+    service.get_workflow().start(service, lecco_moderator)
+    assert Service.objects.get(pk=service.pk).workflow_in_progress
+    before = database_state()
+    with translation.override("en"):
+        for user in (None, lecco_moderator):  # a reviewer of the task is not exempt
+            result = import_directory(data=csv_bytes([GOOD_ROW]), filename="lecco.csv", user=user)
+            messages = {(error.row, error.column): error.message for error in result.errors}
+            assert "is in moderation" in messages[(2, "external_id")], messages
+    assert database_state() == before
+
+
+def test_a_row_of_another_ambitos_organisation_is_refused_on_the_row(lecco_moderator, monza_records):
+    monza_organization = monza_records["organization"]
+    other_kind = "other" if monza_organization.kind != "other" else "consortium"
+    before = database_state()
+    row = GOOD_ROW | {"organization": monza_organization.name, "organization_kind": other_kind}
+    with translation.override("en"):
+        result = import_directory(data=csv_bytes([row]), filename="x.csv", user=lecco_moderator)
+        shown = [str(error) for error in result.errors]
+    messages = {(error.row, error.column): error.message for error in result.errors}
+    assert set(messages) == {(2, "organization_kind"), (2, "organization")}, shown
+    assert "You may not change the kind of “Associazione di Monza”" in messages[(2, "organization_kind")]
+    assert "You may not add services or addresses to “Associazione di Monza”" in messages[(2, "organization")]
+    assert shown[0].startswith("Row 2, column ")
+    assert database_state() == before
+
+    result = import_directory(data=csv_bytes([row | {"organization_kind": ""}]), filename="x.csv", user=lecco_moderator)
+    assert [(error.row, error.column) for error in result.errors] == [(2, "organization")]
+    assert database_state() == before
+
+
+def test_a_row_may_add_a_service_to_an_organisation_working_in_the_ambito(lecco_moderator, monza_records):
+    consortium = monza_records["organization"]
+    consortium.ambiti.add(ambito("Lecco"))
+    consortium.save()
+    row = GOOD_ROW | {"organization": consortium.name, "organization_kind": ""}
+    result = import_directory(data=csv_bytes([row]), filename="x.csv", user=lecco_moderator)
+    assert result.ok, [str(e) for e in result.errors]
+    assert Service.objects.get(external_id="LC-001").organization == consortium
+
+    # Without an address the service would lie in the consortium's seat, in Monza: refused on the row.
+    bare = GOOD_ROW | {"external_id": "LC-002", "organization": consortium.name, "organization_kind": ""}
+    bare |= {"address": "", "latitude": "", "longitude": "", "opening_hours_it": ""}
+    result = import_directory(data=csv_bytes([bare]), filename="x.csv", user=lecco_moderator)
+    assert [(error.row, error.column) for error in result.errors] == [(2, "address")]
 
 
 def test_the_command_lists_every_problem_and_fails(tmp_path):

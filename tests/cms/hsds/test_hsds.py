@@ -228,6 +228,8 @@ def test_filters(client, directory):
         ("/hsds/services", {"taxonomy_id": "nope"}, "taxonomy_id"),
         ("/hsds/services", {"organization_id": "6f1d4c1e-8a54-4f0e-9a55-7c3b2f6a0e11"}, "organization_id"),
         ("/hsds/services", {"modified_after": "last week"}, "modified_after"),
+        ("/hsds/services", {"modified_after": "0001-01-01"}, "modified_after"),
+        ("/hsds/service_at_locations", {"modified_after": "9999-12-31T23:59:59-05:00"}, "modified_after"),
         ("/hsds/services", {"full": "maybe"}, "full"),
         ("/hsds/services", {"format": "ndjson"}, "format"),
         ("/hsds/services", {"per_page": "500"}, "per_page"),
@@ -262,6 +264,32 @@ def test_unpublished_records_are_not_found(client, directory):
     assert client.get(f"/hsds/service_at_locations/{draft_placement.uuid}").status_code == 404
     response = client.get("/hsds/services/not-a-uuid")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("/hsds/services/not-a-uuid", "No published service has this id."),
+        ("/hsds/organizations/1", "No published organization has this id."),
+        (
+            "/hsds/service_at_locations/00000000-0000-0000-0000-00000000000g",
+            "No published service at location has this id.",
+        ),
+    ],
+)
+def test_an_id_that_is_not_a_uuid_is_a_json_404_like_an_unknown_one(client, url, message):
+    response = client.get(url, headers={"Accept-Language": "en"})
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"detail": message}
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_the_description_still_says_the_ids_are_uuids(client):
+    paths = client.get("/hsds/openapi.json").json()["paths"]
+    for path in ("/hsds/services/{id}", "/hsds/organizations/{id}", "/hsds/service_at_locations/{id}"):
+        [parameter] = [p for p in paths[path]["get"]["parameters"] if p["in"] == "path"]
+        assert parameter["name"] == "id" and parameter["schema"] == {"type": "string", "format": "uuid"}
 
 
 def test_ids_never_change(client, directory):
