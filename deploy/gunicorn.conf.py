@@ -7,7 +7,10 @@ with an environment variable (documented in deploy/RUNBOOK.md and deploy/.env.ex
 import json
 import multiprocessing
 import os
+import traceback
 from pathlib import Path
+
+from gunicorn.glogging import Logger
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,9 +37,13 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))  # nginx keeps upstream connections open
 
-# Loading the app before forking is safe here: nothing opens a database connection or a
-# search-engine connection at import time (both are opened lazily by each worker).
-preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() in ("1", "true", "yes")
+# Off by default, so that upgrades need no restart: on `systemctl reload aftercare-web` (HUP)
+# gunicorn starts new workers, which import the new code, and stops the old ones gracefully.
+# With GUNICORN_PRELOAD=true the master imports the application once before forking (workers
+# start faster and share memory), but a HUP reuses the code already loaded: new code then
+# needs `systemctl restart aftercare-web`. Preloading is safe either way: nothing opens a
+# database or search-engine connection at import time (post_fork below makes sure of it).
+preload_app = os.environ.get("GUNICORN_PRELOAD", "false").lower() in ("1", "true", "yes")
 
 # nginx on the same host sets X-Forwarded-For / X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
@@ -48,23 +55,46 @@ control_socket_disable = True
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-access_log_format = json.dumps(
-    {
-        "time": "%(t)s",
-        "remote": "%({x-forwarded-for}i)s",
-        "method": "%(m)s",
-        "path": "%(U)s",
-        "status": "%(s)s",
-        "bytes": "%(B)s",
-        "duration_ms": "%(M)s",
-        "user_agent": "%(a)s",
-        "request_id": "%({x-request-id}i)s",
-    }
-)
+
+
+class JsonAccessLogger(Logger):
+    """gunicorn's logger, with access log lines serialised by ``json.dumps``.
+
+    gunicorn's ``access_log_format`` only escapes double quotes, so a backslash, a control
+    character or a quote after a backslash in a User-Agent or an X-Request-ID would break a
+    JSON line; here every value is escaped by the JSON encoder, whatever the client sent.
+    """
+
+    def access(self, resp, req, environ, request_time):
+        if not self.access_log_enabled:
+            return
+        atoms = self.atoms(resp, req, environ, request_time)
+        line = {
+            "time": atoms["t"],
+            "remote": atoms.get("{x-forwarded-for}i", "-"),
+            "method": atoms["m"],
+            "path": atoms["U"],  # PATH_INFO: never the query string
+            "status": str(atoms["s"]),
+            "bytes": str(atoms["B"]),
+            "duration_ms": str(atoms["M"]),
+            "user_agent": atoms["a"],
+            "request_id": atoms.get("{x-request-id}i", "-"),
+        }
+        try:
+            self.access_log.info(json.dumps(line))
+        except Exception:
+            self.error(traceback.format_exc())
+
+
+logger_class = JsonAccessLogger
 
 
 def post_fork(server, worker):
-    """Each worker opens its own connections (nothing inherited from the master)."""
+    """With a preloaded application, each worker drops what it inherited from the master and
+    opens its own connections. Without preloading the master never imported Django: nothing
+    to drop (and the worker loads the application only after this hook)."""
+    if not server.cfg.preload_app:
+        return
     from django.db import connections
 
     from search.client import reset_client

@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 
@@ -110,3 +111,32 @@ def test_access_log_is_json_without_query_strings(deployment):
     lines = [line for line in log_path.read_text().splitlines() if '"path": "/healthz"' in line]
     assert lines, log_path.read_text()[-2000:]
     assert "secret-search-terms" not in log_path.read_text()
+
+
+def test_access_log_lines_stay_json_whatever_the_client_sends(deployment):
+    base, _, log_path = deployment
+    user_agent = 'Mozilla/5.0 "quoted" \\ back\\slash \\" end\\'
+    request_id = 'req-"1"\\'
+    get(f"{base}/healthz", headers={"User-Agent": user_agent, "X-Request-ID": request_id})
+    deadline = time.monotonic() + 10
+    while True:
+        # Every access log line parses, the one of this request included.
+        records = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")]
+        mine = [record for record in records if record["user_agent"] == user_agent]
+        if mine or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert mine, log_path.read_text()[-2000:]
+    assert mine[0]["request_id"] == request_id
+    assert mine[0]["path"] == "/healthz" and mine[0]["status"] == "200"
+    assert set(mine[0]) == {
+        "time",
+        "remote",
+        "method",
+        "path",
+        "status",
+        "bytes",
+        "duration_ms",
+        "user_agent",
+        "request_id",
+    }
