@@ -47,7 +47,7 @@ def service_listing(queryset: QuerySet[Service]) -> QuerySet[Service]:
 def service_detail(uuid) -> Service:
     """A public service with everything its page shows; ``Service.DoesNotExist`` otherwise."""
     placements = (
-        ServiceAtLocation.objects.filter(location__live=True)
+        ServiceAtLocation.objects.filter(location__live=True, location__organization__live=True)
         .select_related("location__municipality__ambito")
         .order_by("sort_order", "pk")
     )
@@ -86,7 +86,9 @@ def organization_detail(uuid) -> Organization:
 def services_in_comune(comune: Municipality) -> QuerySet[Service]:
     """Public services available in a comune: an office there, or an organisation covering the
     comune or its ambito. Services with an office in the comune come first (``has_office``)."""
-    offices_here = ServiceAtLocation.objects.filter(location__municipality=comune, location__live=True)
+    offices_here = ServiceAtLocation.objects.filter(
+        location__municipality=comune, location__live=True, location__organization__live=True
+    )
     covering = Organization.objects.filter(Q(municipalities=comune) | Q(ambiti=comune.ambito_id)).values("pk")
     return (
         public_services()
@@ -99,7 +101,9 @@ def services_in_comune(comune: Municipality) -> QuerySet[Service]:
 def services_in_ambito(ambito: Ambito) -> QuerySet[Service]:
     """Public services available in an ambito: an office in one of its comuni, or an organisation
     covering the ambito or some of its comuni."""
-    offices_here = ServiceAtLocation.objects.filter(location__municipality__ambito=ambito, location__live=True)
+    offices_here = ServiceAtLocation.objects.filter(
+        location__municipality__ambito=ambito, location__live=True, location__organization__live=True
+    )
     covering = Organization.objects.filter(Q(ambiti=ambito) | Q(municipalities__ambito=ambito)).values("pk")
     return (
         public_services()

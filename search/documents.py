@@ -304,7 +304,7 @@ class ServiceDocument(TranslatedNameMixin, BaseDocument):
                 Prefetch("organization__municipalities", queryset=Municipality.objects.select_related("ambito")),
                 Prefetch(
                     "service_at_locations",
-                    queryset=ServiceAtLocation.objects.filter(location__live=True)
+                    queryset=ServiceAtLocation.objects.filter(location__live=True, location__organization__live=True)
                     .select_related("location__municipality__ambito")
                     .order_by("sort_order", "pk"),
                 ),

@@ -153,8 +153,11 @@ def location_changed(sender, instance, raw=False, update_fields=None, **kwargs):
 @receiver(post_save, sender=Organization)
 @receiver(unpublished, sender=Organization)
 def organization_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Its services, and those of other organisations at its locations (which are public only
+    while the organisation is)."""
     if not raw and not only_bookkeeping(update_fields):
-        request_update(SERVICE, services_of_organizations([instance.pk]))
+        location_ids = Location.objects.filter(organization_id=instance.pk).values_list("pk", flat=True)
+        request_update(SERVICE, services_of_organizations([instance.pk]) + services_at_locations(location_ids))
 
 
 # --- Taxonomy and geography ----------------------------------------------------------------

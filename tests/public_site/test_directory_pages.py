@@ -114,6 +114,17 @@ def test_unpublished_locations_are_not_shown(client):
     assert "Via Aperta 2" in text and "Via Segreta 1" not in text
 
 
+def test_an_office_of_an_unpublished_organisation_is_not_shown_on_another_organisations_service(client):
+    """A location is public while it and its organisation are: the same rule as the APIs and the search."""
+    host = OrganizationFactory(name="Cooperativa ospitante")
+    office = LocationFactory(organization=host, address="Via Ospite 3")
+    service = ServiceFactory(locations=[office])  # of another organisation
+    assert "Via Ospite 3" in text_of(client.get(service_url(service)))
+    host.live = False
+    host.save()
+    assert "Via Ospite 3" not in text_of(client.get(service_url(service)))
+
+
 def _rich_service(size):
     organization = OrganizationFactory()
     locations = [LocationFactory(organization=organization) for _ in range(size)]

@@ -246,3 +246,17 @@ def test_a_record_whose_document_cannot_be_built_does_not_hold_back_the_others(s
     process_pending(retry_now=True)
     assert doc("service", broken.pk)["name"]["it"] == "Record difettoso"
     assert not PendingIndexUpdate.objects.exists()
+
+
+def test_unpublishing_an_organisation_takes_its_offices_out_of_other_organisations_services(search_index, committed):
+    search_index()
+    with committed():
+        host = OrganizationFactory(name="Cooperativa ospitante")
+        office = LocationFactory(organization=host, municipality=comune("Merate"))
+        service = ServiceFactory(locations=[office])
+    assert [loc["comune"] for loc in doc("service", service.pk)["locations"]] == ["merate"]
+    with committed():
+        host.live = False
+        host.save()
+    assert doc("service", service.pk).get("locations", []) == []
+    assert indexed_documents() == database_documents()
