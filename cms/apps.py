@@ -7,12 +7,14 @@ class CmsConfig(AppConfig):
     verbose_name = _("Content and service directory")
 
     def ready(self):
+        from .content_version import connect_content_version
         from .editing.notifications import connect_scoped_notifications
         from .permissions import register_permission_policies
 
         # Before any admin view asks Wagtail for a (fallback, model-level) policy.
         register_permission_policies()
         connect_scoped_notifications()
+        connect_content_version()
         self.mark_right_to_left_page_panels()
 
     @staticmethod

@@ -67,6 +67,7 @@ def load_geography(ambito_model, municipality_model, rows: list[ComuneRow]) -> N
 
 def move_municipality(*, municipality, ambito, user=None):
     """Moves a comune to another ambito and records the move. Does nothing if it is already there."""
+    from .content_version import record_content_change
     from .models import Municipality, MunicipalityAmbitoChange
 
     with transaction.atomic():
@@ -78,5 +79,6 @@ def move_municipality(*, municipality, ambito, user=None):
         )
         current.ambito = ambito
         current.save(update_fields=["ambito"])
+        record_content_change()  # the comune's ambito is in the APIs (post_save records it too)
         municipality.ambito = ambito
         return change

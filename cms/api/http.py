@@ -4,12 +4,19 @@
   rendering included, runs in it; ``Content-Language`` names it and ``Vary: Accept-Language``
   tells caches that the header matters.
 - Successful reads carry a strong ``ETag`` (a hash of the language and the exact body, so it
-  changes whenever the content or the language does) and
-  ``Cache-Control: public, max-age=…, stale-while-revalidate=…``; ``If-None-Match`` is answered
-  with 304 Not Modified as RFC 9110 says. There is no ``Last-Modified``: no timestamp sees every
-  change of a representation (a record leaving a list, a deleted record, a renamed theme, which
-  has no timestamp, a nested location unpublished), so ``If-Modified-Since`` and
-  ``If-Unmodified-Since`` are ignored, as RFC 9110 asks when there is no modification date.
+  changes whenever the content or the language does), a ``Last-Modified`` and
+  ``Cache-Control: public, max-age=…, stale-while-revalidate=…``.
+- ``Last-Modified`` is when the public content last changed, as a whole (cms/content_version.py):
+  one date for every representation, raised in the transaction of every change of what any of
+  them shows (a record edited, unpublished or deleted, a theme renamed, a page published, an
+  import). It is read before the content, so a response never carries a date later than its
+  content. It is never later than the current time: a date still in the future (a change in the
+  last second) is sent as the current time, which is earlier than the stored one, so it costs
+  a client one full response and never gives a wrong 304.
+- ``If-None-Match`` and ``If-Modified-Since`` are answered with 304 Not Modified as RFC 9110 says:
+  the ETag wins when both are sent; ``If-Modified-Since`` is compared with the stored date itself
+  (a whole second, later than any date sent before the change). ``If-Unmodified-Since`` is
+  ignored on these reads (no 412).
 - These endpoints ignore credentials (no authentication classes): every reader gets the same
   representation, so nothing varies by ``Cookie`` and shared caches may store it. For the same
   reason any web page may read them (``Access-Control-Allow-Origin: *``, no credentials).
@@ -17,18 +24,22 @@
 
 import copy
 import hashlib
+import math
+from datetime import datetime
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 
+from ..content_version import content_changed_at
 from .languages import LANG_PARAMETER, UnknownLanguage, negotiate_language, source_language
 
 SAFE_READS = ("GET", "HEAD")
-DATE_PRECONDITIONS = ("HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+IGNORED_PRECONDITIONS = ("HTTP_IF_UNMODIFIED_SINCE",)
 
 
 def cache_max_age() -> int:
@@ -44,21 +55,27 @@ def representation_etag(language: str, body: bytes) -> str:
     return f'"{digest}"'
 
 
-def without_date_preconditions(request):
-    """The request with ``If-Modified-Since`` and ``If-Unmodified-Since`` left out.
+def last_modified_times(changed_at: datetime, now: datetime) -> tuple[int, int]:
+    """The stored date in whole seconds (for ``If-Modified-Since``) and the one sent (never after ``now``)."""
+    stored = math.ceil(changed_at.timestamp())
+    return stored, min(stored, math.floor(now.timestamp()))
 
-    The representations have no modification date, and RFC 9110 has both headers ignored then;
-    Django's ``get_conditional_response`` would answer ``If-Unmodified-Since`` with 412.
+
+def without_ignored_preconditions(request):
+    """The request without ``If-Unmodified-Since``, which reads ignore.
+
+    Django's ``get_conditional_response`` would answer it with 412 whenever the content changed
+    since the date given; a read changes nothing, so the client gets the representation.
     """
     trimmed = copy.copy(request)
-    trimmed.META = {name: value for name, value in request.META.items() if name not in DATE_PRECONDITIONS}
+    trimmed.META = {name: value for name, value in request.META.items() if name not in IGNORED_PRECONDITIONS}
     return trimmed
 
 
 def allow_any_origin(response, *, preflight: bool) -> None:
     """CORS for public, credential-free reads: any web page may read them, and see the caching headers."""
     response["Access-Control-Allow-Origin"] = "*"
-    response["Access-Control-Expose-Headers"] = "ETag, Content-Language"
+    response["Access-Control-Expose-Headers"] = "ETag, Last-Modified, Content-Language"
     if preflight:
         response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
         response["Access-Control-Allow-Headers"] = "Accept-Language, If-None-Match, If-Modified-Since"
@@ -74,6 +91,7 @@ class PublicReadMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.language_error = None
+        self.content_changed_at = None
         try:
             self.language = negotiate_language(request)
         except UnknownLanguage as error:
@@ -91,6 +109,8 @@ class PublicReadMixin:
         super().initial(request, *args, **kwargs)
         if self.language_error is not None:
             raise self.language_error_exception(self.language_error)
+        if request.method in SAFE_READS:
+            self.content_changed_at = content_changed_at()  # before the content: see cms/content_version.py
 
     def language_error_exception(self, error: UnknownLanguage) -> Exception:
         return ValidationError({LANG_PARAMETER: [error.message]})
@@ -106,11 +126,18 @@ class PublicReadMixin:
         body = response.rendered_content
         response.content = body  # rendered once, here
         response["ETag"] = representation_etag(self.language, body)
+        last_modified = None
+        if self.content_changed_at is not None:
+            last_modified, sent = last_modified_times(self.content_changed_at, timezone.now())
+            response["Last-Modified"] = http_date(sent)
         patch_cache_control(
             response, public=True, max_age=cache_max_age(), stale_while_revalidate=cache_stale_while_revalidate()
         )
         conditional = get_conditional_response(
-            without_date_preconditions(request._request), etag=response["ETag"], response=response
+            without_ignored_preconditions(request._request),
+            etag=response["ETag"],
+            last_modified=last_modified,
+            response=response,
         )
         if conditional is not response:
             conditional["Content-Language"] = self.language

@@ -1,9 +1,8 @@
 """OpenAPI 3 description of the public read endpoints (drf-spectacular).
 
 - ``PublicReadSchema`` documents what every public read shares: ``lang`` and ``Accept-Language``,
-  the declared filters of list endpoints, conditional requests (``If-None-Match``; there is no
-  ``Last-Modified``, so ``If-Modified-Since`` is ignored) and the 200/304/400/404 responses with
-  their caching headers.
+  the declared filters of list endpoints, conditional requests (``If-None-Match``,
+  ``If-Modified-Since``) and the 200/304/400/404 responses with their caching headers.
 - ``public_endpoints_only`` (a preprocessing hook) leaves out the endpoints mounted under the
   Wagtail admin (its private JSON API for the editor's interface), which are not for clients and
   cannot be described without a request.
@@ -65,10 +64,16 @@ def conditional_parameters() -> list[OpenApiParameter]:
             "If-None-Match",
             OpenApiTypes.STR,
             OpenApiParameter.HEADER,
+            description="An ETag received earlier: 304 Not Modified when the representation is unchanged.",
+        ),
+        OpenApiParameter(
+            "If-Modified-Since",
+            OpenApiTypes.STR,
+            OpenApiParameter.HEADER,
             description=(
-                "An ETag received earlier: 304 Not Modified when the representation is unchanged. Responses have "
-                "no Last-Modified (no timestamp sees every change: a record leaving a list, a renamed theme), so "
-                "If-Modified-Since and If-Unmodified-Since are ignored."
+                "The Last-Modified received earlier (an HTTP date): 304 Not Modified when the public content has not "
+                "changed since. Ignored when If-None-Match is sent. If-Unmodified-Since is ignored (reads never "
+                "answer 412)."
             ),
         ),
     ]
@@ -82,6 +87,12 @@ def response_headers() -> list[OpenApiParameter]:
 
     return [
         header("ETag", "Validator of this exact representation (content and language)."),
+        header(
+            "Last-Modified",
+            "When the public content last changed, as a whole: any change of a record, of the taxonomy, of the "
+            "comuni and ambiti or of a page (an edit, a publication or unpublication, a deletion, an import) moves "
+            "it on, for every endpoint. Never later than the time of the response.",
+        ),
         header("Cache-Control", "public, max-age=…, stale-while-revalidate=…"),
         header("Vary", "Accept-Language"),
         header("Content-Language", "The language of the response."),
@@ -114,7 +125,8 @@ class PublicReadSchema(AutoSchema):
         responses.setdefault(
             "304",
             {
-                "description": "Not Modified: the representation matches If-None-Match.",
+                "description": "Not Modified: the representation matches If-None-Match (or, without it, nothing "
+                "changed since If-Modified-Since).",
                 "headers": self._get_response_headers_for_code("304", direction),
             },
         )

@@ -29,6 +29,7 @@ from wagtail.actions.create import CreateAction
 from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from ..content_version import record_content_change
 from ..editing.forms import unique_slug
 from ..editing.languages import localized
 from ..models import (
@@ -385,5 +386,7 @@ def load_demo_content() -> DemoCounts:
                     section()
                 for instance in loader.new_records:
                     ReferenceIndex.create_or_update_for_object(instance)
+                if loader.new_records:  # recorded by the actions' signals, and again just before the commit
+                    record_content_change()
                 loader.new_records.clear()
         return loader.counts()

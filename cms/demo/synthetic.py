@@ -2,7 +2,9 @@
 
 Records are written with bulk inserts (no revisions): they are live rows marked as sample
 data, spread over the real comuni, with 1–3 themes, target groups, spoken languages and
-one or two locations each. The same seed gives the same data.
+one or two locations each. The same seed gives the same data. Bulk inserts send no signals, so
+the date of the public content (``Last-Modified`` of the APIs) is recorded here, in the same
+transaction.
 """
 
 import random
@@ -13,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
+from ..content_version import record_content_change
 from ..models import (
     Location,
     Municipality,
@@ -218,4 +221,5 @@ def generate_services(count: int = 10_000, *, seed: int = 42, batch_size: int = 
         (ServiceAtLocation, placements),
     ):
         model.objects.bulk_create(rows, batch_size=batch_size)
+    record_content_change()
     return GeneratedCounts(organizations=len(organizations), services=len(services), locations=len(locations))

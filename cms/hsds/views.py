@@ -3,7 +3,7 @@
 Who may use it: anyone, without an account (credentials are ignored). It shows the published
 directory: organisations, services (of every status, which HSDS carries) and their locations,
 and the two taxonomies (themes, target groups). One language per response (``?lang=`` or
-``Accept-Language``, Italian fallback), HSDS paging, ETag and 304 like every public read.
+``Accept-Language``, Italian fallback), HSDS paging, ETag/Last-Modified and 304 like every public read.
 """
 
 import math

@@ -1,3 +1,4 @@
+from .content_version import ContentVersion
 from .directory import Location, Organization, Service, ServiceAtLocation
 from .geography import Ambito, Municipality, MunicipalityAmbitoChange
 from .pages import GuidelineIndexPage, GuidelinePage, HomePage
@@ -8,6 +9,7 @@ from .workflow import AmbitoGroupApprovalTask
 __all__ = [
     "Ambito",
     "AmbitoGroupApprovalTask",
+    "ContentVersion",
     "GuidelineIndexPage",
     "GuidelinePage",
     "HomePage",

@@ -4,7 +4,8 @@
 number, its column and a message a person understands), and only when no row has an error
 writes the records in one transaction. Records are created, changed and published through
 Wagtail's actions (model saves, revisions, the ``published`` signal), exactly as from the admin,
-so the search index and the audit log follow. A row identical to the record changes nothing:
+so the search index, the audit log and the date of the public content (``Last-Modified`` of the
+APIs, recorded in the same transaction) follow. A row identical to the record changes nothing:
 importing the same file twice, or importing what ``export_directory()`` wrote, writes nothing.
 """
 
@@ -23,6 +24,7 @@ from wagtail.actions.create import CreateAction
 from wagtail.actions.edit import EditAction
 from wagtail.locks import WorkflowLock
 
+from ..content_version import record_content_change
 from ..editing.forms import unique_slug
 from ..editing.languages import content_languages, localized
 from ..models import (
@@ -537,6 +539,10 @@ def import_directory(*, data: bytes, filename: str, user=None, dry_run=False, pr
     try:
         with transaction.atomic():
             writer.apply(plans, progress)
+            if result.written:
+                # The saves have recorded it already; recorded again just before the commit, the date is
+                # later than any response served while the import ran (see cms/content_version.py).
+                record_content_change()
     except (ValidationError, PermissionDenied) as error:  # a rule the row checks missed: nothing is written
         messages = error.messages if isinstance(error, ValidationError) else [str(error)]
         result.errors.append(RowError(0, "", "; ".join(messages)))

@@ -99,13 +99,39 @@ def test_find_with_an_id_no_page_has_is_a_404(client, guideline):
     assert client.get(f"{PAGES}find/", {"id": "999999"}).status_code == 404
 
 
-def test_a_page_list_revalidated_by_date_after_a_page_is_unpublished_is_sent_again(client, guideline):
-    client.get(PAGES, {"type": "cms.GuidelinePage"})
+def test_a_page_list_revalidated_by_date_after_a_page_is_unpublished_is_sent_again(client, guideline, settle):
+    settle()
+    first = client.get(PAGES, {"type": "cms.GuidelinePage"})
+    assert first.json()["items"]
     seen_at = http_date(timezone.now().timestamp())
-    type(guideline).objects.filter(pk=guideline.pk).update(live=False)
-    again = client.get(PAGES, {"type": "cms.GuidelinePage"}, headers={"If-Modified-Since": seen_at})
+    guideline.unpublish()
+    for since in (first["Last-Modified"], seen_at):
+        again = client.get(PAGES, {"type": "cms.GuidelinePage"}, headers={"If-Modified-Since": since})
+        assert again.status_code == 200
+        assert again.json()["items"] == []
+
+
+@pytest.mark.parametrize("url", ["list", "detail"])
+def test_pages_revalidated_by_date_after_a_page_is_published_are_sent_again(client, guideline, settle, url):
+    url = PAGES if url == "list" else f"{PAGES}{guideline.pk}/"
+    settle()
+    first = client.get(url, {"lang": "en"})
+    assert client.get(url, {"lang": "en"}, headers={"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    with translation.override("it"):
+        guideline.title_en = "Housing and home"
+        guideline.save_revision().publish()
+    again = client.get(url, {"lang": "en"}, headers={"If-Modified-Since": first["Last-Modified"]})
     assert again.status_code == 200
-    assert again.json()["items"] == []
+    assert "Housing and home" in again.content.decode()
+
+
+def test_a_draft_of_a_page_changes_nothing_the_api_shows(client, guideline, settle):
+    settle()
+    first = client.get(f"{PAGES}{guideline.pk}/", {"lang": "en"})
+    guideline.title_en = "Housing (draft)"
+    guideline.save_revision()
+    again = client.get(f"{PAGES}{guideline.pk}/", {"lang": "en"}, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert again.status_code == 304
 
 
 def test_find_redirects_to_this_endpoint_keeping_lang(client, guideline):
@@ -115,15 +141,17 @@ def test_find_redirects_to_this_endpoint_keeping_lang(client, guideline):
     assert "lang=en" in response["Location"]
 
 
-def test_pages_are_cacheable_and_answer_304(client, guideline):
+def test_pages_are_cacheable_and_answer_304(client, guideline, settle):
     url = f"{PAGES}{guideline.pk}/"
+    changed_at = settle()
     response = client.get(url, {"lang": "en"})
     assert response["Cache-Control"] == "public, max-age=60, stale-while-revalidate=300"
-    assert "Last-Modified" not in response  # a page shows services and themes: no timestamp sees them all
+    assert response["Last-Modified"] == http_date(changed_at.timestamp())
     assert client.get(url, {"lang": "en"}, headers={"If-None-Match": response["ETag"]}).status_code == 304
     assert client.get(url, {"lang": "it"}, headers={"If-None-Match": response["ETag"]}).status_code == 200
-    future = http_date((timezone.now() + timedelta(days=1)).timestamp())
-    assert client.get(url, {"lang": "en"}, headers={"If-Modified-Since": future}).status_code == 200
+    assert client.get(url, {"lang": "en"}, headers={"If-Modified-Since": response["Last-Modified"]}).status_code == 304
+    earlier = http_date((changed_at - timedelta(seconds=1)).timestamp())
+    assert client.get(url, {"lang": "en"}, headers={"If-Modified-Since": earlier}).status_code == 200
 
 
 def test_unpublished_pages_are_not_shown(client, guideline):

@@ -8,16 +8,17 @@ from tests.cms.api.conftest import queries_for as count
 pytestmark = pytest.mark.django_db
 
 
-# The count and the page; nested services add their locations and the three taxonomies with
-# their link tables (six queries); nested organisations add their locations and services.
+# The date of the public content (Last-Modified), the count and the page; nested services add their
+# locations and the three taxonomies with their link tables (six queries); nested organisations add
+# their locations and services.
 @pytest.mark.parametrize(
     ("url", "params", "expected"),
     [
-        ("/hsds/services", {}, 2),
-        ("/hsds/services", {"full": "true"}, 9),
-        ("/hsds/service_at_locations", {}, 2),
-        ("/hsds/service_at_locations", {"full": "true"}, 8),
-        ("/hsds/organizations", {"full": "true"}, 4),
+        ("/hsds/services", {}, 3),
+        ("/hsds/services", {"full": "true"}, 10),
+        ("/hsds/service_at_locations", {}, 3),
+        ("/hsds/service_at_locations", {"full": "true"}, 9),
+        ("/hsds/organizations", {"full": "true"}, 5),
     ],
 )
 def test_lists(client, hundred_services, url, params, expected):
@@ -32,10 +33,10 @@ def test_organisation_list_of_a_hundred(client, hundred_organizations):
     one, _body = count(client, "/hsds/organizations", {"per_page": 1})
     hundred, body = count(client, "/hsds/organizations", {"per_page": 100})
     assert body["size"] == 100
-    assert one == hundred == 2
+    assert one == hundred == 3
 
 
 def test_details(client, hundred_services):
-    assert count(client, f"/hsds/services/{Service.objects.first().uuid}", {})[0] == 8
-    assert count(client, f"/hsds/organizations/{Organization.objects.first().uuid}", {})[0] == 3
-    assert count(client, f"/hsds/service_at_locations/{ServiceAtLocation.objects.first().uuid}", {})[0] == 7
+    assert count(client, f"/hsds/services/{Service.objects.first().uuid}", {})[0] == 9
+    assert count(client, f"/hsds/organizations/{Organization.objects.first().uuid}", {})[0] == 4
+    assert count(client, f"/hsds/service_at_locations/{ServiceAtLocation.objects.first().uuid}", {})[0] == 8
