@@ -3,6 +3,11 @@
 Counts by state, ambito, theme and organisation; outcomes and results; median days from
 submission to acceptance and to closing. No row ever describes a person. A constant number
 of queries whatever the number of referrals (the medians read two timestamps per referral).
+
+The network-wide report (administrators and the evaluation body, who do not see the referrals
+themselves) hides small groups: a count between 1 and ``REFERRALS_REPORT_MIN_COUNT`` - 1 (default 5)
+is reported as suppressed, and so is a median of fewer referrals, so that a narrow date range cannot
+single out a person. Network managers, who see their ambiti's referrals anyway, get exact counts.
 """
 
 import csv
@@ -10,6 +15,7 @@ import io
 from datetime import date
 from statistics import median
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
@@ -41,12 +47,29 @@ def _choices(queryset, field: str, choices) -> list[dict]:
     return [{"key": value, "label": str(label), "count": counts.get(value, 0)} for value, label in choices]
 
 
-def _median_days(pairs) -> float | None:
+def _median_days(pairs, minimum: int = 1) -> float | None:
     days = [(end - start).total_seconds() / 86400 for start, end in pairs if start and end and end >= start]
-    return round(median(days), 1) if days else None
+    return round(median(days), 1) if days and len(days) >= minimum else None
 
 
-def referral_report(*, ambiti=None, date_from=None, date_to=None) -> dict:
+def minimum_count() -> int:
+    return max(1, int(getattr(settings, "REFERRALS_REPORT_MIN_COUNT", 5)))
+
+
+def suppress_small_groups(report: dict, minimum: int) -> dict:
+    """Counts from 1 to ``minimum`` - 1 become ``None`` with ``suppressed: true`` (zero stays zero)."""
+    for dimension, _title in DIMENSIONS:
+        for row in report[dimension]:
+            row["suppressed"] = 0 < row["count"] < minimum
+            if row["suppressed"]:
+                row["count"] = None
+    if 0 < report["total"] < minimum:
+        report["total"], report["total_suppressed"] = None, True
+    report["minimum_count"] = minimum
+    return report
+
+
+def referral_report(*, ambiti=None, date_from=None, date_to=None, minimum: int = 1) -> dict:
     """Aggregates of submitted referrals (drafts are not counted). ``ambiti=None``: the whole network."""
     queryset = ReferralProcess.objects.exclude(state=State.DRAFT)
     if ambiti is not None:
@@ -68,10 +91,10 @@ def referral_report(*, ambiti=None, date_from=None, date_to=None) -> dict:
         "outcome": _choices(queryset, "outcome", Outcome.choices),
         "result": _choices(queryset, "close_result", CloseResult.choices),
         "median_days_to_accept": _median_days(
-            queryset.filter(accepted_at__isnull=False).values_list("submitted_at", "accepted_at")
+            queryset.filter(accepted_at__isnull=False).values_list("submitted_at", "accepted_at"), minimum
         ),
         "median_days_to_close": _median_days(
-            queryset.filter(state=State.CLOSED).values_list("submitted_at", "closed_at")
+            queryset.filter(state=State.CLOSED).values_list("submitted_at", "closed_at"), minimum
         ),
         "scope": "network" if ambiti is None else "ambiti",
     }
@@ -89,11 +112,11 @@ def report_for(user, params) -> dict:
                 dates[key] = date.fromisoformat(value)
             except ValueError:
                 raise ValidationError({key: _("Use the format YYYY-MM-DD.")})
-    return referral_report(
-        ambiti=None if scope.reports_network_wide else scope.managed_ambiti,
-        date_from=dates.get("from"),
-        date_to=dates.get("to"),
-    )
+    if scope.reports_network_wide:
+        minimum = minimum_count()
+        report = referral_report(date_from=dates.get("from"), date_to=dates.get("to"), minimum=minimum)
+        return suppress_small_groups(report, minimum)
+    return referral_report(ambiti=scope.managed_ambiti, date_from=dates.get("from"), date_to=dates.get("to"))
 
 
 def report_csv(report: dict) -> str:
@@ -101,13 +124,18 @@ def report_csv(report: dict) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["dimension", "key", "label", "count"])
-    writer.writerow(["total", "", "", report["total"]])
+    writer.writerow(["total", "", "", shown_count(report["total"], report)])
     for dimension, _title in DIMENSIONS:
         for row in report[dimension]:
-            writer.writerow([dimension, row["key"], row["label"], row["count"]])
+            writer.writerow([dimension, row["key"], row["label"], shown_count(row["count"], report)])
     writer.writerow(["median_days_to_accept", "", "", report["median_days_to_accept"] or ""])
     writer.writerow(["median_days_to_close", "", "", report["median_days_to_close"] or ""])
     return out.getvalue()
+
+
+def shown_count(count: int | None, report: dict) -> str | int:
+    """A count as printed: ``<5`` when it was suppressed."""
+    return f"<{report.get('minimum_count', 1)}" if count is None else count
 
 
 def csv_response(report: dict) -> HttpResponse:
@@ -116,12 +144,13 @@ def csv_response(report: dict) -> HttpResponse:
     return response
 
 
-def bar_chart_svg(rows: list[dict], *, width: int = 480, bar: int = 18, gap: int = 6) -> str:
-    """A horizontal bar chart as inline SVG (no JavaScript, no CDN). Labels are escaped."""
+def bar_chart_svg(rows: list[dict], *, width: int = 480, bar: int = 18, gap: int = 6, minimum: int = 1) -> str:
+    """A horizontal bar chart as inline SVG (no JavaScript, no CDN). Labels are escaped.
+    A suppressed count is drawn as a thin bar labelled ``<minimum``."""
     if not rows:
         return ""
     label_width, count_width = 190, 40
-    scale = (width - label_width - count_width) / max(max(row["count"] for row in rows), 1)
+    scale = (width - label_width - count_width) / max(max(row["count"] or 0 for row in rows), 1)
     height = len(rows) * (bar + gap)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
@@ -129,13 +158,15 @@ def bar_chart_svg(rows: list[dict], *, width: int = 480, bar: int = 18, gap: int
     ]
     for index, row in enumerate(rows):
         y = index * (bar + gap)
-        length = max(row["count"] * scale, 1 if row["count"] else 0)
+        count = row["count"]
+        length = 1 if count is None else max(count * scale, 1 if count else 0)
+        shown = escape(f"<{minimum}" if count is None else count)
         label = escape(str(row["label"])[:32])
         parts.append(
             f'<text x="{label_width - 6}" y="{y + bar - 5}" text-anchor="end">{label}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" rx="2"><title>{label}: '
-            f"{row['count']}</title></rect>"
-            f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 5}">{row["count"]}</text>'
+            f"{shown}</title></rect>"
+            f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 5}">{shown}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

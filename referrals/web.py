@@ -446,8 +446,14 @@ def report(request):
     if not Scope.of(request.user).may_read_reports:
         raise PermissionDenied
     data = reports.report_for(request.user, request.GET)
+    minimum = data.get("minimum_count", 1)
     sections = [
-        {"key": key, "title": title, "rows": data[key], "chart": mark_safe(reports.bar_chart_svg(data[key]))}  # noqa: S308 (labels escaped)
+        {
+            "key": key,
+            "title": title,
+            "rows": data[key],
+            "chart": mark_safe(reports.bar_chart_svg(data[key], minimum=minimum)),  # noqa: S308 (labels escaped)
+        }
         for key, title in reports.DIMENSIONS
     ]
     return page(request, "reports.html", {"report": data, "sections": sections, "query": request.GET})

@@ -5,6 +5,7 @@ import datetime
 import io
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -55,11 +56,34 @@ def test_the_report_counts_and_medians(api, some_referrals):
     assert "Olena" not in str(report)
 
 
-def test_managers_see_their_ambiti_and_the_evaluation_body_the_network(api, some_referrals):
+def test_managers_see_their_ambiti_and_the_evaluation_body_the_network(api, some_referrals, settings):
+    settings.REFERRALS_REPORT_MIN_COUNT = 1
     assert api("network_manager_other").get("/api/referrals/reports/").json()["total"] == 0
     for role in ("evaluator", "administrator"):
         report = api(role).get("/api/referrals/reports/").json()
         assert report["total"] == 3 and report["scope"] == "network"
+
+
+def test_the_network_wide_report_hides_groups_small_enough_to_single_out_a_person(api, world, some_referrals, settings):
+    settings.REFERRALS_REPORT_MIN_COUNT = 3
+    evaluator = api("evaluator").get("/api/referrals/reports/").json()
+    assert evaluator["total"] == 3 and evaluator["minimum_count"] == 3
+    assert {row["key"]: row["count"] for row in evaluator["ambito"]} == {"lecco": 3}
+    closed = next(row for row in evaluator["state"] if row["key"] == "closed")
+    assert closed["count"] is None and closed["suppressed"] is True  # one referral: could be a person
+    assert evaluator["median_days_to_close"] is None  # a median of one referral is that referral
+    rows = list(csv.reader(io.StringIO(api("evaluator").get("/api/referrals/reports/csv/").content.decode())))
+    assert ["state", "closed", "Closed", "<3"] in rows
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page.force_login(world.users.evaluator)
+    html = page.get("/workflow/reports/").content.decode()
+    assert "shown as “&lt;3”" in html and '<td class="num">&lt;3</td>' in html
+    # The network manager of the ambito sees the referrals themselves: exact counts for them.
+    manager = api("network_manager").get("/api/referrals/reports/").json()
+    assert {row["key"]: row["count"] for row in manager["state"]}["closed"] == 1
+    assert manager["median_days_to_close"] == 9.0
+    settings.REFERRALS_REPORT_MIN_COUNT = 5
+    assert api("evaluator").get("/api/referrals/reports/").json()["total"] is None
 
 
 @pytest.mark.parametrize(
@@ -78,7 +102,8 @@ def test_others_get_no_report(api, role, code):
     assert api(role).get("/api/referrals/reports/csv/").status_code == code
 
 
-def test_csv_export(api, some_referrals):
+def test_csv_export(api, some_referrals, settings):
+    settings.REFERRALS_REPORT_MIN_COUNT = 1
     response = api("evaluator").get("/api/referrals/reports/csv/")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))

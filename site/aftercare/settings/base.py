@@ -280,6 +280,8 @@ REFERRALS_EXTRA_HOLIDAYS = env.list("REFERRALS_EXTRA_HOLIDAYS", default=[])
 REFERRALS_RETENTION_DAYS = env.int("REFERRALS_RETENTION_DAYS", default=730)
 # Drafts (and referrals returned for more information) untouched this long are cancelled.
 REFERRALS_ABANDONED_DRAFT_DAYS = env.int("REFERRALS_ABANDONED_DRAFT_DAYS", default=180)
+# The network-wide report hides groups smaller than this (1: no suppression).
+REFERRALS_REPORT_MIN_COUNT = env.int("REFERRALS_REPORT_MIN_COUNT", default=5)
 # Lifetime of the API tokens of the volunteers' app.
 REFERRALS_TOKEN_DAYS = env.int("REFERRALS_TOKEN_DAYS", default=90)
 
