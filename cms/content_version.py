@@ -44,6 +44,7 @@ from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction, Site, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
+from .bookkeeping import only_bookkeeping
 from .models import (
     Ambito,
     ContentVersion,
@@ -110,24 +111,6 @@ def record_content_change(using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 # --- What changes the public content -----------------------------------------------------------
-
-# Saves that only touch editorial bookkeeping (a draft revision, a lock) leave the live row as
-# the APIs show it (the same list as search/signals.py).
-BOOKKEEPING_FIELDS = frozenset(
-    {
-        "latest_revision",
-        "latest_revision_created_at",
-        "has_unpublished_changes",
-        "draft_title",
-        "locked",
-        "locked_at",
-        "locked_by",
-    }
-)
-
-
-def only_bookkeeping(update_fields) -> bool:
-    return bool(update_fields) and set(update_fields) <= BOOKKEEPING_FIELDS
 
 
 def saved_or_deleted(sender, instance, update_fields=None, using=DEFAULT_DB_ALIAS, **kwargs):

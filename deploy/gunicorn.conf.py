@@ -82,7 +82,7 @@ class JsonAccessLogger(Logger):
         }
         try:
             self.access_log.info(json.dumps(line))
-        except Exception:
+        except Exception:  # as gunicorn's Logger.access: a log line never fails a request; into the error log
             self.error(traceback.format_exc())
 
 

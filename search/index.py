@@ -171,7 +171,7 @@ def rebuild(*, batch_size: int = 500, progress: Callable[[int], object] | None =
         reconciled = _reconcile(client, name)
         counts = _check_counts(client, name)
         previous = _swap_alias(client, name)
-    except Exception:
+    except Exception:  # whatever failed: the half-built index goes, the error goes on to the caller
         client.indices.delete(index=name, ignore_unavailable=True)
         raise
     for old in previous:

@@ -14,6 +14,7 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move, published, unpublished
 
+from cms.bookkeeping import only_bookkeeping
 from cms.models import (
     Ambito,
     GuidelinePage,
@@ -30,24 +31,6 @@ from cms.models import (
 from .documents import COMUNE, GUIDELINE, SERVICE, THEME
 from .indexing import request_update
 from .labels import forget_labels
-
-# Saves that only touch editorial bookkeeping (a draft revision, a lock) leave the live row as it was.
-BOOKKEEPING_FIELDS = frozenset(
-    {
-        "latest_revision",
-        "latest_revision_created_at",
-        "has_unpublished_changes",
-        "draft_title",
-        "locked",
-        "locked_at",
-        "locked_by",
-    }
-)
-
-
-def only_bookkeeping(update_fields) -> bool:
-    return bool(update_fields) and set(update_fields) <= BOOKKEEPING_FIELDS
-
 
 # --- Who is affected -----------------------------------------------------------------------
 

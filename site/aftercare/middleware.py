@@ -16,12 +16,13 @@ class HealthCheckMiddleware:
     """
 
     def __init__(self, get_response):
+        from . import health  # imports the search client: only once Django is set up
+
         self.get_response = get_response
+        self.probes = {"/healthz": health.healthz, "/readyz": health.readyz}
 
     def __call__(self, request):
-        from . import health
-
-        view = {"/healthz": health.healthz, "/readyz": health.readyz}.get(request.path_info)
+        view = self.probes.get(request.path_info)
         if view is not None:
             return view(request)
         return self.get_response(request)

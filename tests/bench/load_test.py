@@ -79,15 +79,6 @@ def fresh_database(url: str) -> None:
         conn.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
-def manage(env, *args, capture=False):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, text=True, capture_output=True, check=False
-    )
-    if result.returncode:
-        sys.exit(f"manage.py {args[0]} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-    return result.stdout
-
-
 def worker_memory_mb(master_pid: int) -> list[float]:
     """Resident memory of each gunicorn worker (the master's children), from /proc."""
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
@@ -97,17 +88,6 @@ def worker_memory_mb(master_pid: int) -> list[float]:
             if line.startswith("VmRSS:"):
                 sizes.append(int(line.split()[1]) / 1024)
     return sizes
-
-
-def wait_for(url: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.3)
-    sys.exit(f"{url} did not answer within {timeout} s")
 
 
 def main():
@@ -120,6 +100,7 @@ def main():
     args = parser.parse_args()
 
     from search.engine import free_loopback_port, start_engine
+    from tests.deploy.server import gunicorn, manage
 
     database_url = os.environ.get("DATABASE_URL", "")
     fresh_database(database_url)
@@ -143,60 +124,47 @@ def main():
     }
     if args.workers:
         env["GUNICORN_WORKERS"] = str(args.workers)
-    gunicorn = None
     try:
         print("Setting up: migrate, site, demo content, synthetic services, index…", flush=True)
         started = time.monotonic()
         manage(env, "migrate", "--noinput")
         manage(env, "bootstrap_site", "--hostname", "127.0.0.1")
-        manage(env, "load_demo_content")
-        manage(env, "generate_services", "--count", str(args.services))
-        manage(env, "search_index", "--rebuild")
+        manage(env, "load_demo_content", timeout=3600)
+        manage(env, "generate_services", "--count", str(args.services), timeout=3600)
+        manage(env, "search_index", "--rebuild", timeout=3600)
         manage(env, "collectstatic", "--noinput")
-        cast = json.loads(manage(env, "shell", "-c", CAST_SCRIPT).strip().splitlines()[-1])
+        cast = json.loads(manage(env, "shell", "-c", CAST_SCRIPT).stdout.strip().splitlines()[-1])
         cast_file = work / "cast.json"
         cast_file.write_text(json.dumps(cast))
         print(f"  ready in {time.monotonic() - started:.0f} s", flush=True)
 
-        with (work / "gunicorn.log").open("w") as log:
-            gunicorn = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/healthz")
-        # Warm every worker up (imports, connections) before taking the first memory reading.
-        for _ in range(30):
-            urllib.request.urlopen(f"{base}/healthz", timeout=5).read()
-        time.sleep(1)
-        memory_start = worker_memory_mb(gunicorn.pid)
+        with gunicorn(env, work / "gunicorn.log") as (server, base):
+            # Warm every worker up (imports, connections) before taking the first memory reading.
+            for _ in range(30):
+                urllib.request.urlopen(f"{base}/healthz", timeout=5).read()
+            time.sleep(1)
+            memory_start = worker_memory_mb(server.pid)
 
-        print(
-            f"Load: {args.visitors} visitors at {args.rate}/s each + 1 staff walking referrals (1 step / 2 s), "
-            f"{args.duration} s, against {base} ({len(memory_start)} gunicorn workers)",
-            flush=True,
-        )
-        prefix = work / "locust"
-        subprocess.run(
-            [
-                sys.executable, "-m", "locust", "-f", str(ROOT / "tests/bench/locustfile.py"), "--headless",
-                "--users", str(args.visitors + 1), "--spawn-rate", str(args.visitors + 1),
-                "--run-time", f"{args.duration}s", "--host", base, "--csv", str(prefix), "--only-summary",
-                "--anonymous-rate", str(args.rate), "--stop-timeout", "10", "--loglevel", "WARNING",
-            ],
-            cwd=ROOT,
-            env=os.environ | {"LOADTEST_CAST": str(cast_file)},
-            check=False,
-        )  # fmt: skip
-        memory_end = worker_memory_mb(gunicorn.pid)
-        report(prefix, memory_start, memory_end)
+            print(
+                f"Load: {args.visitors} visitors at {args.rate}/s each + 1 staff walking referrals (1 step / 2 s), "
+                f"{args.duration} s, against {base} ({len(memory_start)} gunicorn workers)",
+                flush=True,
+            )
+            prefix = work / "locust"
+            subprocess.run(
+                [
+                    sys.executable, "-m", "locust", "-f", str(ROOT / "tests/bench/locustfile.py"), "--headless",
+                    "--users", str(args.visitors + 1), "--spawn-rate", str(args.visitors + 1),
+                    "--run-time", f"{args.duration}s", "--host", base, "--csv", str(prefix), "--only-summary",
+                    "--anonymous-rate", str(args.rate), "--stop-timeout", "10", "--loglevel", "WARNING",
+                ],
+                cwd=ROOT,
+                env=os.environ | {"LOADTEST_CAST": str(cast_file)},
+                check=False,
+            )  # fmt: skip
+            memory_end = worker_memory_mb(server.pid)
+            report(prefix, memory_start, memory_end)
     finally:
-        if gunicorn is not None:
-            gunicorn.terminate()
-            gunicorn.wait(timeout=30)
         engine.stop()
 
 

@@ -8,14 +8,13 @@ which turns the skip into a failure: CI always runs them.
 """
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from search.engine import free_loopback_port
-from tests.deploy.conftest import _own_database_url, manage, wait_for
+from tests.deploy.conftest import _own_database_url
+from tests.deploy.server import gunicorn, manage
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -74,26 +73,12 @@ def site(tmp_path_factory, search_engine):
         "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"),
         "PYTHONUNBUFFERED": "1",
     }
-    process = None
-    log_path = tmp_path / "gunicorn.log"
     try:
         manage(env, "migrate", "--noinput")
         manage(env, "shell", "-c", "from tests.browser.seed import seed; seed()")
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/healthz")
-        yield base
+        with gunicorn(env, tmp_path / "gunicorn.log") as (_process, base):
+            yield base
     finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=30)
         drop_database()
 
 

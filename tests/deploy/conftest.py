@@ -3,11 +3,6 @@ gunicorn with production settings on a loopback port, and the session's search e
 
 import os
 import secrets
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from django.conf import settings
@@ -17,7 +12,9 @@ import pytest
 
 from search.engine import free_loopback_port
 
-ROOT = Path(__file__).resolve().parents[2]
+from .server import ROOT, gunicorn, manage
+
+__all__ = ["ROOT", "production_environment"]
 
 
 def _own_database_url(tmp_path: Path) -> tuple[str, callable]:
@@ -65,25 +62,6 @@ def production_environment(database_url: str, static_root: Path, search_url: str
     }
 
 
-def manage(env, *args, timeout=300):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )
-    assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result
-
-
-def wait_for(url, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.3)
-    raise AssertionError(f"{url} did not answer within {timeout} s")
-
-
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory, search_engine):
     """gunicorn serving a migrated, bootstrapped, indexed production-like site. Yields (base_url, env, log)."""
@@ -94,26 +72,13 @@ def deployment(tmp_path_factory, search_engine):
     env["GUNICORN_BIND"] = f"127.0.0.1:{port}"
     env["GUNICORN_WORKERS"] = "2"
     log_path = tmp_path / "gunicorn.log"
-    process = None
     try:
         manage(env, "migrate", "--noinput")
         manage(env, "bootstrap_site", "--hostname", "127.0.0.1")
         manage(env, "generate_services", "--count", "30")
         manage(env, "search_index", "--rebuild")
         manage(env, "collectstatic", "--noinput")
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/healthz")
-        yield base, env, log_path
+        with gunicorn(env, log_path) as (_process, base):
+            yield base, env, log_path
     finally:
-        if process is not None:
-            process.terminate()
-            process.wait(timeout=30)
         drop_database()
