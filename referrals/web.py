@@ -31,6 +31,7 @@ from .actions import REFERRAL_ACTIONS, TASK_ACTIONS, start_referral
 from .exceptions import Conflict
 from .models import Consent, Outcome, State, Urgency
 from .permissions import Scope
+from .redirects import safe_redirect_target
 from .serializers import (
     ConsentRecordInput,
     EmergencyAcceptInput,
@@ -62,7 +63,8 @@ def staff_page(view):
             messages.warning(request, str(error.message))
         except FlowLockFailed:
             messages.warning(request, _("Someone else is changing this referral right now; try again in a moment."))
-        return redirect(request.META.get("HTTP_REFERER") or reverse("referrals-web:inbox"))
+        back = request.META.get("HTTP_REFERER")
+        return redirect(safe_redirect_target(request, back, fallback=reverse("referrals-web:inbox")))
 
     return wrapper
 

@@ -30,6 +30,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # runserver serves static files through WhiteNoise, as production does: Django's own static
+    # handler answers 500 to /static/%2e%2e/%2e%2e/manage.py (SuspiciousFileOperation), WhiteNoise 404.
+    "whitenoise.runserver_nostatic",
     # wagtail_modeltranslation must come before every app with a translation.py.
     "wagtail_modeltranslation",
     "wagtail_modeltranslation.makemigrations",

@@ -1,0 +1,37 @@
+"""The development server answers 404, not 500, to a static path that climbs out of the static folders."""
+
+from io import BytesIO
+
+from django.core.management import get_commands, load_command_class
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def dev_server_get(path: str) -> str:
+    """The status line the WSGI application of ``manage.py runserver`` answers to ``GET path``."""
+    command = load_command_class(get_commands()["runserver"], "runserver")
+    application = command.get_handler(use_static_handler=True, insecure_serving=False)
+    statuses = []
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.input": BytesIO(),
+        "wsgi.url_scheme": "http",
+        "wsgi.errors": BytesIO(),
+    }
+    application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    return statuses[0]
+
+
+def test_a_static_path_out_of_the_static_folders_is_not_found():
+    # PATH_INFO as the server decodes /static/%2e%2e/%2e%2e/manage.py
+    assert dev_server_get("/static/../../manage.py").startswith("404")
+
+
+def test_static_files_are_still_served():
+    assert dev_server_get("/static/wagtailadmin/css/core.css").startswith("200")
