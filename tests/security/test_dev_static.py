@@ -9,10 +9,16 @@ import pytest
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def development(settings):
+    settings.DEBUG = True  # runserver serves static files only in debug mode
+
+
 def dev_server_get(path: str) -> str:
     """The status line the WSGI application of ``manage.py runserver`` answers to ``GET path``."""
     command = load_command_class(get_commands()["runserver"], "runserver")
-    application = command.get_handler(use_static_handler=True, insecure_serving=False)
+    options = vars(command.create_parser("manage.py", "runserver").parse_args([]))  # as `manage.py runserver`
+    application = command.get_handler(**options)
     statuses = []
     environ = {
         "REQUEST_METHOD": "GET",
