@@ -8,6 +8,7 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from .content_version import connect_content_version
+        from .editing.exports import neutralise_csv_exports
         from .editing.notifications import connect_scoped_notifications
         from .permissions import register_permission_policies
 
@@ -15,6 +16,7 @@ class CmsConfig(AppConfig):
         register_permission_policies()
         connect_scoped_notifications()
         connect_content_version()
+        neutralise_csv_exports()
         self.mark_right_to_left_page_panels()
 
     @staticmethod

@@ -23,6 +23,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Theme
+from cms.spreadsheet.formulas import neutralise
 
 from .models import CloseResult, Outcome, ReferralProcess, State
 from .permissions import Scope
@@ -127,7 +128,8 @@ def report_csv(report: dict) -> str:
     writer.writerow(["total", "", "", shown_count(report["total"], report)])
     for dimension, _title in DIMENSIONS:
         for row in report[dimension]:
-            writer.writerow([dimension, row["key"], row["label"], shown_count(row["count"], report)])
+            cells = [dimension, row["key"], row["label"], shown_count(row["count"], report)]
+            writer.writerow([neutralise(cell) for cell in cells])  # an organisation named "=HYPERLINK(…)"
     writer.writerow(["median_days_to_accept", "", "", report["median_days_to_accept"] or ""])
     writer.writerow(["median_days_to_close", "", "", report["median_days_to_close"] or ""])
     return out.getvalue()

@@ -18,6 +18,7 @@ from modeltranslation.utils import fallbacks
 from ..editing.languages import content_languages, localized
 from ..models import Service, ServiceAtLocation
 from ..permissions import records_in_scope
+from .formulas import as_text_cell, neutralise
 from .columns import LIST_SEPARATOR, TRANSLATED_LOCATION_FIELDS, TRANSLATED_SERVICE_FIELDS, all_columns
 
 
@@ -81,7 +82,7 @@ def _csv(rows, columns) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({name: _text(row.get(name)) for name in columns})
+        writer.writerow({name: neutralise(_text(row.get(name))) for name in columns})
     return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8
 
 
@@ -97,6 +98,8 @@ def _xlsx(rows, columns) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([float(value) if isinstance(value, Decimal) else _text(value) for value in map(row.get, columns)])
+        for cell in sheet[sheet.max_row]:
+            as_text_cell(cell)  # a name starting with "=" stays a name
     sheet.freeze_panes = "B2"
     buffer = io.BytesIO()
     workbook.save(buffer)

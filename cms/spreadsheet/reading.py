@@ -8,6 +8,8 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
+from .formulas import restore
+
 MAX_ROWS = 50_000
 
 
@@ -68,10 +70,13 @@ def read_csv(data: bytes) -> Sheet:
         ) from None
     sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(sample.splitlines()[0] if sample else "", delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    return _sheet(csv.reader(io.StringIO(text, newline=""), dialect))
+        delimiter = ","
+    # Only the delimiter is guessed from the header: quoting stays Excel's (a quote inside a quoted cell
+    # is doubled), which a header without quotes would make the sniffer forget.
+    rows = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=delimiter)
+    return _sheet([restore(cell) for cell in row] for row in rows)  # the apostrophe our exports put before "="
 
 
 def read_xlsx(data: bytes) -> Sheet:
