@@ -317,3 +317,17 @@ def register_permission_policies() -> None:
     for model in (Membership, Theme, TargetGroup, SpokenLanguage):
         if policy_registry.get_by_type(model, fallback=False) is None:
             register_permission_policy(model, AdministratorPermissionPolicy(model))
+
+
+# --- What an editor may point a record at ------------------------------------------------------
+
+
+def may_link_organization(user, organization) -> bool:
+    """Whether ``user`` may attach a location or a service to ``organization``: one of
+    :func:`linkable_organizations`, the set the chooser offers and the admin forms accept;
+    the spreadsheet import asks this for each row."""
+    from .models import Organization
+
+    if organization is None:
+        return True
+    return linkable_organizations(Organization.objects.filter(pk=organization.pk), user).exists()

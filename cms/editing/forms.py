@@ -1,16 +1,21 @@
 """Admin forms: per-language widgets (right-to-left where needed) and the ambito scope of editors."""
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
-from ..permissions import editor_scope
+from ..permissions import editor_scope, linkable_organizations
 from .languages import is_rtl, localized_field_languages
 
 OUTSIDE_SCOPE = _(
     "You may edit only records in the comuni of your ambito (%(ambiti)s). "
     "Ask an editor of the whole network to change records elsewhere."
+)
+ORGANIZATION_OUTSIDE_SCOPE = _(
+    "Choose an organisation of your ambito (%(ambiti)s) or one that says it works there: "
+    "records of other organisations are managed by their own ambito's editors."
 )
 
 
@@ -73,6 +78,20 @@ class DirectoryRecordForm(LanguageAwareFormMixin, WagtailAdminModelForm):
             field = self.fields["municipality"]
             field.queryset = Municipality.objects.filter(ambito_id__in=self.scope.ambito_ids)
             field.error_messages["invalid_choice"] = message
+        if "organization" in self.fields:
+            # Any id may be posted, whatever the chooser offers: the field itself refuses an organisation
+            # the editor may not link to (the record's current one stays allowed, so saving keeps it).
+            field = self.fields["organization"]
+            from ..models import Organization
+
+            linkable = linkable_organizations(Organization.objects.all(), self.for_user).values("pk")
+            field.queryset = Organization.objects.filter(
+                Q(pk__in=linkable) | Q(pk=getattr(self.instance, "organization_id", None))
+            )
+            field.error_messages["invalid_choice"] = ORGANIZATION_OUTSIDE_SCOPE % {
+                "ambiti": _ambito_names(self.scope) or "—"
+            }
+        self.limit_coverage(message)
         formset = self.formsets.get("service_at_locations")
         if formset is not None:
             allowed = Location.objects.filter(municipality__ambito_id__in=self.scope.ambito_ids)
@@ -80,6 +99,25 @@ class DirectoryRecordForm(LanguageAwareFormMixin, WagtailAdminModelForm):
                 if "location" in child.fields:
                     child.fields["location"].queryset = allowed
                     child.fields["location"].error_messages["invalid_choice"] = message
+
+    def limit_coverage(self, message) -> None:
+        """An organisation's "where it works" (ambiti, comuni): an editor may add only their own ambiti and
+        comuni; those already there (put by another ambito's editors) stay as they are."""
+        from ..models import Ambito, Municipality
+
+        choices = {"ambiti": (Ambito, "pk"), "municipalities": (Municipality, "ambito_id")}
+        for name, (model, ambito_field) in choices.items():
+            if name not in self.fields:
+                continue
+            current = {record.pk for record in getattr(self.instance, name).all()}  # the draft's…
+            if self.instance.pk:  # …and the live record's
+                through = type(self.instance)._meta.get_field(name).remote_field.through
+                column = f"{model._meta.model_name}_id"
+                current |= set(through.objects.filter(organization_id=self.instance.pk).values_list(column, flat=True))
+            field = self.fields[name]
+            in_scope = Q(**{f"{ambito_field}__in": self.scope.ambito_ids})
+            field.queryset = model.objects.filter(in_scope | Q(pk__in=current))
+            field.error_messages["invalid_choice"] = message
 
     def outside_scope_message(self) -> str:
         return OUTSIDE_SCOPE % {"ambiti": _ambito_names(self.scope) or "—"}

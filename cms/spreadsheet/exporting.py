@@ -18,8 +18,8 @@ from modeltranslation.utils import fallbacks
 from ..editing.languages import content_languages, localized
 from ..models import Service, ServiceAtLocation
 from ..permissions import records_in_scope
-from .formulas import as_text_cell, neutralise
 from .columns import LIST_SEPARATOR, TRANSLATED_LOCATION_FIELDS, TRANSLATED_SERVICE_FIELDS, all_columns
+from .formulas import as_text_cell, neutralise
 
 
 def _text(value) -> str:

@@ -37,7 +37,7 @@ from ..models import (
     TargetGroup,
     Theme,
 )
-from ..permissions import editor_scope, linkable_organizations, user_may_edit_record
+from ..permissions import editor_scope, may_link_organization, user_may_edit_record
 from .columns import (
     LIST_SEPARATOR,
     REQUIRED_COLUMNS,
@@ -446,7 +446,7 @@ class _RowChecker:
             return
         new_location = location is None and location_values is not None
         attaches = service is None or service.organization_id != organization.pk or new_location
-        if attaches and not linkable_organizations(Organization.objects.filter(pk=organization.pk), self.user).exists():
+        if attaches and not may_link_organization(self.user, organization):
             self.error(
                 "organization",
                 _(
