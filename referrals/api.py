@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 from viewflow.workflow.exceptions import FlowLockFailed
@@ -33,7 +33,7 @@ from cms.models import Role
 
 from . import privacy, reports, schema, selectors, services  # noqa: F401 (schema registers the token scheme)
 from .actions import NoInput, start_referral
-from .auth import TokenAuthentication, token_issue, token_revoke
+from .auth import LOCKED_OUT, TokenAuthentication, token_issue, token_refresh, token_revoke
 from .exceptions import Conflict
 from .models import Consent, NotificationPreference, State
 from .permissions import Scope
@@ -66,6 +66,7 @@ ERRORS = {
     403: OpenApiResponse(description="Your role does not allow this."),
     404: OpenApiResponse(description="Not found, or outside your scope."),
     409: OpenApiResponse(MessageSerializer, description="Someone else acted first, or the step is no longer open."),
+    429: OpenApiResponse(MessageSerializer, description="Too many attempts: wait, then try again."),
 }
 
 
@@ -551,8 +552,16 @@ class ReportCSVView(ReferralAPIView):
         return reports.csv_response(reports.report_for(request.user, request.query_params))
 
 
-class TokenThrottle(AnonRateThrottle):
+class TokenThrottle(SimpleRateThrottle):
+    """At most 10 password attempts a minute per client address, whatever the request carries (a valid
+    token does not skip it). The address is the real client's: ``X-Forwarded-For`` counts only as far as
+    the ``NUM_PROXIES`` proxies in front of the app (REST_FRAMEWORK["NUM_PROXIES"]) wrote it."""
+
+    scope = "token"
     rate = "10/minute"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 class TokenView(ReferralAPIView):
@@ -564,15 +573,21 @@ class TokenView(ReferralAPIView):
         summary="Get an API token (mobile app)",
         description="Who may use it: anyone with a username and password and a role in referrals (social "
         "worker, network manager, coordinator, volunteer). The key is shown once; send it as "
-        "'Authorization: Token <key>'. It expires after REFERRALS_TOKEN_DAYS days. At most 10 attempts a "
-        "minute per address.",
+        "'Authorization: Token <key>'. It expires after REFERRALS_TOKEN_HOURS hours (24): swap it for a new "
+        "one with POST auth/token/refresh/ before then, for up to REFERRALS_TOKEN_MAX_DAYS days (30). At most "
+        "10 attempts a minute per address; after AXES_FAILURE_LIMIT (5) wrong passwords for one username "
+        "from one address, that pair is locked out for AXES_COOLOFF_MINUTES (15): 429.",
         request=TokenInput,
-        responses={201: OpenApiResponse(description="{token, expires_at}"), **errors(400, 403)},
+        responses={201: OpenApiResponse(description="{token, expires_at}"), **errors(400, 403, 429)},
         auth=[],
     )
     def post(self, request):
         data = self.parse(TokenInput)
-        user = authenticate(request, username=data["username"], password=data["password"])
+        # django-axes needs Django's request: it counts the failure and marks a locked-out one.
+        django_request = request._request
+        user = authenticate(django_request, username=data["username"], password=data["password"])
+        if getattr(django_request, "axes_locked_out", False):
+            return Response({"detail": str(LOCKED_OUT), "code": "locked_out"}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None:
             raise ValidationError({"non_field_errors": [_("Wrong username or password.")]})
         if not Scope.of(user).has_any(*WORKER_ROLES, Role.VOLUNTEER):
@@ -594,6 +609,27 @@ class TokenView(ReferralAPIView):
             raise ValidationError({"non_field_errors": [_("This request was not made with a token.")]})
         token_revoke(token=request.auth)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenRefreshView(ReferralAPIView):
+    authentication_classes = [TokenAuthentication]
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=[TAG],
+        summary="Swap the token in use for a new one",
+        description="Who may use it: anyone authenticated with a token that has not expired. The old key stops "
+        "working at once. Refreshing works for REFERRALS_TOKEN_MAX_DAYS days (30) after the password was "
+        "given; then it answers 401 and the app asks for the password again (POST auth/token/).",
+        request=None,
+        responses={201: OpenApiResponse(description="{token, expires_at}"), **errors(401)},
+    )
+    def post(self, request):
+        renewed = token_refresh(token=request.auth)
+        if renewed is None:
+            raise AuthenticationFailed(_("This key can no longer be refreshed: log in with your password again."))
+        token, key = renewed
+        return Response({"token": key, "expires_at": token.expires_at.isoformat()}, status=status.HTTP_201_CREATED)
 
 
 class MeView(ReferralAPIView):

@@ -30,5 +30,6 @@ urlpatterns = [
     path("reports/", api.ReportView.as_view(), name="referrals-report"),
     path("reports/csv/", api.ReportCSVView.as_view(), name="referrals-report-csv"),
     path("auth/token/", api.TokenView.as_view(), name="referrals-token"),
+    path("auth/token/refresh/", api.TokenRefreshView.as_view(), name="referrals-token-refresh"),
     path("me/", api.MeView.as_view(), name="referrals-me"),
 ]

@@ -5,6 +5,7 @@ This is the one module that reads the environment. ``dev``, ``test`` and
 documented in the README (section "Configuration").
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf.locale import LANG_INFO
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "viewflow",
     "viewflow.workflow",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # The public site (under /<lang>/) gets a policy without 'unsafe-inline' (site/aftercare/csp.py).
     "aftercare.csp.PublicSiteCSPMiddleware",
+    # Login lockout (django-axes): turns a locked-out login into a 429 page. Last, as axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aftercare.urls"
@@ -192,6 +196,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "wagtailadmin_login"
+# django-axes checks every login (admin, staff pages, API token) before the password is tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Login lockout and the client's address (README and RUNBOOK: "Security") ----
+
+# How many proxies (nginx, a load balancer) stand in front of the app and append to X-Forwarded-For.
+# 0: the header is ignored (development; a server reached directly). deploy/: 1 (nginx).
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+AXES_CLIENT_IP_CALLABLE = "aftercare.client_address.client_ip"
+# After AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is refused (429)
+# for AXES_COOLOFF_MINUTES; a right password resets the count. Unlock: manage.py axes_reset_username NAME.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.int("AXES_COOLOFF_MINUTES", default=15)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "aftercare.lockout.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "new_password1", "new_password2"]
 
 # --- Wagtail --------------------------------------------------------------
 
@@ -210,6 +236,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Throttles count the address the configured proxies vouch for (see NUM_PROXIES above).
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "After Care Network API",
@@ -286,8 +314,10 @@ REFERRALS_RETENTION_DAYS = env.int("REFERRALS_RETENTION_DAYS", default=730)
 REFERRALS_ABANDONED_DRAFT_DAYS = env.int("REFERRALS_ABANDONED_DRAFT_DAYS", default=180)
 # The network-wide report hides groups smaller than this (1: no suppression).
 REFERRALS_REPORT_MIN_COUNT = env.int("REFERRALS_REPORT_MIN_COUNT", default=5)
-# Lifetime of the API tokens of the volunteers' app.
-REFERRALS_TOKEN_DAYS = env.int("REFERRALS_TOKEN_DAYS", default=90)
+# API tokens of the volunteers' app: each key lives this many hours, and may be refreshed (swapped for a
+# new key) until this many days after the password was given; then the app asks for the password again.
+REFERRALS_TOKEN_HOURS = env.int("REFERRALS_TOKEN_HOURS", default=24)
+REFERRALS_TOKEN_MAX_DAYS = env.int("REFERRALS_TOKEN_MAX_DAYS", default=30)
 
 # --- Public search (search/): analyzers and index sync ------------------------
 # One analyzer per content language, as ``code=analyzer`` pairs. The defaults are the
