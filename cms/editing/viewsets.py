@@ -33,6 +33,7 @@ from ..models import (
     Theme,
 )
 from .forms import DirectoryRecordForm, LocationForm, OrganizationForm, TranslatedSnippetForm
+from .memberships import MembershipForm
 from .panels import source_panels, translation_panels
 from .views import SCOPED_VIEW_CLASSES, OrganizationChooserViewSet, ScopedChooserViewSet
 
@@ -411,20 +412,29 @@ class MembershipViewSet(SnippetViewSet):
     def get_queryset(self, request):
         return Membership.objects.select_related("user", "ambito", "municipality", "organization")
 
-    panels = [
-        HelpPanel(
-            content=_(
-                "A membership gives a person a role in a scope. Editors: an ambito limits them to the "
-                "records of its comuni; no ambito means the whole network. Editors also need a Wagtail "
-                "group (Settings › Users): Editors save drafts and submit them, Moderators also publish "
-                "and approve. Social workers belong to the office of one ambito or of one comune; "
-                "network managers to an ambito; coordinators and volunteers to an organisation."
-            )
-        ),
-        FieldPanel("user"),
-        FieldPanel("role"),
-        MultiFieldPanel(
-            [FieldPanel("ambito"), FieldPanel("municipality"), FieldPanel("organization")],
-            heading=_("Scope"),
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            HelpPanel(
+                content=_(
+                    "A membership gives a person a role in a scope. Editors: an ambito limits them to the "
+                    "records of its comuni; no ambito means the whole network. Editors also need a Wagtail "
+                    "group (Settings › Users): Editors save drafts and submit them, Moderators also publish "
+                    "and approve. Social workers belong to the office of one ambito or of one comune; "
+                    "network managers to an ambito; coordinators and volunteers to an organisation."
+                )
+            ),
+            HelpPanel(
+                content=_(
+                    "Roles that see personal data are granted by superusers only; nobody grants themselves a "
+                    "membership."
+                )
+            ),
+            FieldPanel("user"),
+            FieldPanel("role"),
+            MultiFieldPanel(
+                [FieldPanel("ambito"), FieldPanel("municipality"), FieldPanel("organization")],
+                heading=_("Scope"),
+            ),
+        ],
+        base_form_class=MembershipForm,
+    )
