@@ -6,8 +6,11 @@ of queries whatever the number of referrals (the medians read two timestamps per
 
 The network-wide report (administrators and the evaluation body, who do not see the referrals
 themselves) hides small groups: a count between 1 and ``REFERRALS_REPORT_MIN_COUNT`` - 1 (default 5)
-is reported as suppressed, and so is a median of fewer referrals, so that a narrow date range cannot
-single out a person. Network managers, who see their ambiti's referrals anyway, get exact counts.
+is reported as suppressed, and so is a median of fewer referrals; other cells are hidden with them
+where the total would give a hidden one away (complementary suppression, :func:`suppress_small_groups`),
+and the report covers at least ``REFERRALS_REPORT_MIN_DAYS`` (28) days, so that a narrow date range
+cannot single out a person. The dashboard and the CSV show the same figures. Network managers, who
+see their ambiti's referrals anyway, get exact counts.
 """
 
 import csv
@@ -19,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
@@ -57,17 +61,85 @@ def minimum_count() -> int:
     return max(1, int(getattr(settings, "REFERRALS_REPORT_MIN_COUNT", 5)))
 
 
+def minimum_window_days() -> int:
+    return max(1, int(getattr(settings, "REFERRALS_REPORT_MIN_DAYS", 28)))
+
+
 def suppress_small_groups(report: dict, minimum: int) -> dict:
-    """Counts from 1 to ``minimum`` - 1 become ``None`` with ``suppressed: true`` (zero stays zero)."""
-    for dimension, _title in DIMENSIONS:
-        for row in report[dimension]:
-            row["suppressed"] = 0 < row["count"] < minimum
-            if row["suppressed"]:
-                row["count"] = None
-    if 0 < report["total"] < minimum:
-        report["total"], report["total_suppressed"] = None, True
+    """Primary and complementary suppression of the network-wide report.
+
+    Primary: a count from 1 to ``minimum`` - 1 is hidden (``suppressed``, printed ``<minimum``).
+    Complementary: in each dimension the hidden cells add up to a known figure (the total minus the
+    cells shown, and minus the referrals the dimension does not list, e.g. without an outcome); while
+    that lets anyone work out a hidden cell exactly (one hidden cell; hidden cells that can only be
+    ones), the smallest shown cells are hidden too (``complementary``, printed "hidden"), then the zeros.
+    When the total itself is small, nothing but the fact is shown. ``recoverable_cells`` is the check.
+    """
     report["minimum_count"] = minimum
+    small_total = 0 < report["total"] < minimum
+    for dimension, _title in DIMENSIONS:
+        rows = report[dimension]
+        for row in rows:
+            row["suppressed"] = small_total or 0 < row["count"] < minimum
+            row["complementary"] = False
+        if not small_total and any(row["suppressed"] for row in rows):
+            _hide_complementary_cells(report, dimension, minimum)
+        for row in report[dimension]:
+            if row["suppressed"]:
+                row["shown"] = str(_("hidden")) if row["complementary"] else f"<{minimum}"
+                row["count"] = None
+    if small_total:
+        report["total"], report["total_suppressed"] = None, True
     return report
+
+
+def _hide_complementary_cells(report: dict, dimension: str, minimum: int) -> None:
+    rows = report[dimension]
+    counts = [row["count"] for row in rows]
+
+    def exposed() -> bool:
+        return bool(recoverable_cells(rows, minimum, counts=counts))
+
+    visible = sorted((row for row in rows if not row["suppressed"] and row["count"]), key=lambda row: row["count"])
+    for row in visible:  # the smallest shown cells, one at a time
+        if not exposed():
+            return
+        row["suppressed"] = row["complementary"] = True
+    if not exposed():
+        return
+    for row in rows:  # then the zeros too, and no "<5" bound: every hidden cell is just "hidden"
+        row["suppressed"] = row["complementary"] = True
+    if exposed():  # e.g. five groups of one referral each: not even the list of groups is shown
+        report[dimension] = []
+        report.setdefault("withheld", []).append(dimension)
+
+
+def recoverable_cells(rows: list[dict], minimum: int, *, counts: list[int]) -> list[int]:
+    """Indexes of the hidden cells whose value follows from what is shown (the attack of item 4).
+
+    What a reader knows of a hidden cell: from 1 to ``minimum`` - 1 when printed ``<minimum``; at
+    least 1 when printed "hidden" (0 when zeros are hidden too), and no more; and the sum of the
+    hidden cells (the total minus what is shown and what the dimension does not list). ``counts``:
+    the true values. A cell is recoverable when its smallest and largest possible values coincide.
+    """
+    hidden = [index for index, row in enumerate(rows) if row["suppressed"]]
+    if not hidden:
+        return []
+    total = sum(counts[index] for index in hidden)
+    zero_hidden = any(counts[index] == 0 for index in hidden)
+    bounds = {
+        index: (0 if zero_hidden else 1, total) if rows[index]["complementary"] else (1, minimum - 1)
+        for index in hidden
+    }
+    found = []
+    for index in hidden:
+        others_low = sum(bounds[i][0] for i in hidden if i != index)
+        others_high = sum(bounds[i][1] for i in hidden if i != index)
+        smallest = max(bounds[index][0], total - others_high)
+        largest = min(bounds[index][1], total - others_low)
+        if smallest == largest:
+            found.append(index)
+    return found
 
 
 def referral_report(*, ambiti=None, date_from=None, date_to=None, minimum: int = 1) -> dict:
@@ -114,10 +186,31 @@ def report_for(user, params) -> dict:
             except ValueError:
                 raise ValidationError({key: _("Use the format YYYY-MM-DD.")})
     if scope.reports_network_wide:
+        check_network_window(dates.get("from"), dates.get("to"))
         minimum = minimum_count()
         report = referral_report(date_from=dates.get("from"), date_to=dates.get("to"), minimum=minimum)
         return suppress_small_groups(report, minimum)
     return referral_report(ambiti=scope.managed_ambiti, date_from=dates.get("from"), date_to=dates.get("to"))
+
+
+def check_network_window(date_from, date_to) -> None:
+    """The network-wide report covers at least ``REFERRALS_REPORT_MIN_DAYS`` days (default 28, so any
+    calendar month qualifies), counted up to today at the latest: a one-day report would show what
+    happened to the person or two of that day."""
+    if date_from is None:
+        return  # from the first referral on
+    end = min(date_to or timezone.localdate(), timezone.localdate())
+    days = minimum_window_days()
+    if (end - date_from).days + 1 < days:
+        raise ValidationError(
+            {
+                "from": _(
+                    "The network-wide report covers at least %(days)s days up to today: choose an earlier "
+                    "start date, or leave it empty."
+                )
+                % {"days": days}
+            }
+        )
 
 
 def report_csv(report: dict) -> str:
@@ -128,7 +221,7 @@ def report_csv(report: dict) -> str:
     writer.writerow(["total", "", "", shown_count(report["total"], report)])
     for dimension, _title in DIMENSIONS:
         for row in report[dimension]:
-            cells = [dimension, row["key"], row["label"], shown_count(row["count"], report)]
+            cells = [dimension, row["key"], row["label"], row.get("shown") or shown_count(row["count"], report)]
             writer.writerow([neutralise(cell) for cell in cells])  # an organisation named "=HYPERLINK(…)"
     writer.writerow(["median_days_to_accept", "", "", report["median_days_to_accept"] or ""])
     writer.writerow(["median_days_to_close", "", "", report["median_days_to_close"] or ""])
@@ -162,7 +255,7 @@ def bar_chart_svg(rows: list[dict], *, width: int = 480, bar: int = 18, gap: int
         y = index * (bar + gap)
         count = row["count"]
         length = 1 if count is None else max(count * scale, 1 if count else 0)
-        shown = escape(f"<{minimum}" if count is None else count)
+        shown = escape(row.get("shown") or f"<{minimum}" if count is None else count)
         label = escape(str(row["label"])[:32])
         parts.append(
             f'<text x="{label_width - 6}" y="{y + bar - 5}" text-anchor="end">{label}</text>'

@@ -314,6 +314,8 @@ REFERRALS_RETENTION_DAYS = env.int("REFERRALS_RETENTION_DAYS", default=730)
 REFERRALS_ABANDONED_DRAFT_DAYS = env.int("REFERRALS_ABANDONED_DRAFT_DAYS", default=180)
 # The network-wide report hides groups smaller than this (1: no suppression).
 REFERRALS_REPORT_MIN_COUNT = env.int("REFERRALS_REPORT_MIN_COUNT", default=5)
+# ...and covers at least this many days (up to today); 28: any calendar month qualifies.
+REFERRALS_REPORT_MIN_DAYS = env.int("REFERRALS_REPORT_MIN_DAYS", default=28)
 # API tokens of the volunteers' app: each key lives this many hours, and may be refreshed (swapped for a
 # new key) until this many days after the password was given; then the app asks for the password again.
 REFERRALS_TOKEN_HOURS = env.int("REFERRALS_TOKEN_HOURS", default=24)
