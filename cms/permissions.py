@@ -187,6 +187,13 @@ def workflow_states_in_scope(user, prefix: str = "") -> Q:
     """A filter on Wagtail's ``WorkflowState`` (``prefix="workflow_state__"``: on ``TaskState``)
     leaving out the directory records outside the editor scope of ``user``; pages and other
     content are left to Wagtail's own rules."""
+    return generic_records_in_scope(user, f"{prefix}base_content_type", f"{prefix}object_id")
+
+
+def generic_records_in_scope(user, content_type_field: str, object_id_field: str) -> Q:
+    """A filter on rows pointing at any record by content type and text id (workflow states, log
+    entries of the site history) leaving out the directory records outside the editor scope of
+    ``user``; rows about other content are left to Wagtail's own rules."""
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import CharField
     from django.db.models.functions import Cast
@@ -197,14 +204,14 @@ def workflow_states_in_scope(user, prefix: str = "") -> Q:
     if scope.everything:
         return Q()
     directory_types = ContentType.objects.get_for_models(Organization, Location, Service)
-    allowed = ~Q(**{f"{prefix}base_content_type__in": list(directory_types.values())})
+    allowed = ~Q(**{f"{content_type_field}__in": list(directory_types.values())})
     for model, content_type in directory_types.items():
         ids = (
             model._default_manager.filter(scope_filter(model, scope))
             .annotate(pk_text=Cast("pk", CharField()))
             .values("pk_text")
         )
-        allowed |= Q(**{f"{prefix}base_content_type": content_type, f"{prefix}object_id__in": ids})
+        allowed |= Q(**{content_type_field: content_type, f"{object_id_field}__in": ids})
     return allowed
 
 
