@@ -10,6 +10,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -422,3 +423,37 @@ def test_env_example_reads_the_same_in_bash_systemd_and_compose():
     assert in_bash["DEFAULT_FROM_EMAIL"] == "After Care Network <noreply@aftercare.example.org>"
     assert in_bash["ES_JAVA_OPTS"] == "-Xms1g -Xmx1g"
     assert set(settings.REQUIRED_IN_PRODUCTION) <= set(assigned)
+
+
+def test_nginx_limits_every_login_and_replaces_the_clients_forwarded_for():
+    """Item 2 of the security review: nginx slows password guessing per address before django-axes locks the
+    username, and the X-Forwarded-For the app trusts (NUM_PROXIES=1) is the address nginx saw."""
+    site = nginx_directives("aftercare.conf")
+    rate = re.search(r"limit_req_zone \$binary_remote_addr zone=aftercare_login:\S+ rate=(\d+)r/m;", site)
+    assert rate and int(rate.group(1)) <= 10
+    for login in ("/admin/login/", "/workflow/login/", "/api/referrals/auth/token/"):
+        assert re.search(
+            rf"location = {re.escape(login)} \{{\s*limit_req zone=aftercare_login burst=\d+ nodelay;", site
+        )
+    proxy = nginx_directives("aftercare-proxy.conf")
+    assert "proxy_set_header X-Forwarded-For $remote_addr;" in proxy
+    assert "$proxy_add_x_forwarded_for" not in proxy
+    env_example = (DEPLOY / ".env.example").read_text()
+    assert re.search(r"^NUM_PROXIES=1$", env_example, re.M)
+
+
+def test_production_trusts_one_proxy_by_default(tmp_path):
+    from tests.deploy.conftest import production_environment
+
+    env = production_environment(f"sqlite:///{tmp_path / 'db.sqlite3'}", tmp_path / "static", "http://127.0.0.1:9")
+    env.pop("NUM_PROXIES", None)
+    code = "from django.conf import settings; print(settings.NUM_PROXIES, settings.REST_FRAMEWORK['NUM_PROXIES'])"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.split()[-2:] == ["1", "1"], result.stdout + result.stderr

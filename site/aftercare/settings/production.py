@@ -33,6 +33,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "aftercare.storage.StaticFilesStorage"},
 }
 
+# The app runs behind nginx (deploy/nginx), which writes X-Forwarded-For: one proxy to trust.
+NUM_PROXIES = env.int("NUM_PROXIES", default=1)
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": NUM_PROXIES}  # noqa: F405
+
 # HTTPS and cookies. nginx terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
