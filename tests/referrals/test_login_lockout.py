@@ -30,7 +30,7 @@ def guess(client, url, username, password, **headers):
 @pytest.mark.parametrize("login", list(LOGINS))
 def test_the_fifth_wrong_password_locks_and_then_the_right_one_is_refused(world, login, settings):
     url, _home = LOGINS[login]
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     statuses = [guess(client, url, "vol", f"wrong-{n}").status_code for n in range(settings.AXES_FAILURE_LIMIT)]
     assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]  # the form again, then locked
     locked = guess(client, url, "vol", RIGHT)
@@ -43,17 +43,17 @@ def test_the_fifth_wrong_password_locks_and_then_the_right_one_is_refused(world,
 def test_another_address_and_another_account_are_not_locked(world, login, settings):
     url, _home = LOGINS[login]
     for attempt in range(settings.AXES_FAILURE_LIMIT):
-        guess(Client(), url, "vol", f"wrong-{attempt}")
-    elsewhere = guess(Client(REMOTE_ADDR="198.51.100.9"), url, "vol", RIGHT)
+        guess(Client(HTTP_ACCEPT_LANGUAGE="en"), url, "vol", f"wrong-{attempt}")
+    elsewhere = guess(Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="198.51.100.9"), url, "vol", RIGHT)
     assert elsewhere.status_code == 302
-    colleague = guess(Client(), url, "vol2", RIGHT)
+    colleague = guess(Client(HTTP_ACCEPT_LANGUAGE="en"), url, "vol2", RIGHT)
     assert colleague.status_code == 302
 
 
 def test_forging_x_forwarded_for_does_not_reset_the_lockout(world, settings):
     settings.NUM_PROXIES = 1
     url = "/workflow/login/"
-    nginx = {"REMOTE_ADDR": "127.0.0.1"}
+    nginx = {"REMOTE_ADDR": "127.0.0.1", "HTTP_ACCEPT_LANGUAGE": "en"}
     for attempt in range(settings.AXES_FAILURE_LIMIT):
         # The client starts the header with a new address each time; nginx appends the real one.
         forwarded = f"10.0.0.{attempt}, 203.0.113.7"
@@ -65,7 +65,7 @@ def test_forging_x_forwarded_for_does_not_reset_the_lockout(world, settings):
 
 
 def test_the_token_endpoint_locks_out_too(world, settings):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     statuses = [
         client.post("/api/referrals/auth/token/", {"username": "vol", "password": f"wrong-{n}"}).status_code
         for n in range(settings.AXES_FAILURE_LIMIT)
@@ -79,7 +79,7 @@ def test_the_token_endpoint_locks_out_too(world, settings):
 def test_the_token_throttle_counts_the_real_address_not_the_forged_one(world, settings):
     settings.NUM_PROXIES = 1
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
-    client = APIClient(REMOTE_ADDR="127.0.0.1")
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="127.0.0.1")
     statuses = [
         client.post(
             "/api/referrals/auth/token/",
@@ -92,7 +92,7 @@ def test_the_token_throttle_counts_the_real_address_not_the_forged_one(world, se
 
 
 def test_a_valid_token_does_not_skip_the_throttle(world):
-    client = APIClient()
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     key = client.post("/api/referrals/auth/token/", {"username": "vol", "password": RIGHT}).json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     statuses = [

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from wagtail.users.models import UserProfile
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -83,7 +85,11 @@ def test_logging_in_again_does_not_kill_the_other_devices(world):
 def test_an_administrator_revokes_every_token_of_a_person_from_the_admin(world):
     phone, tablet = app_for("vol"), app_for("vol")
     admin = Client()
-    admin.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    root = UserFactory(username="root", is_superuser=True, is_staff=True)
+    profile = UserProfile.get_for_user(root)
+    profile.preferred_language = "en"  # the admin speaks the profile's language
+    profile.save()
+    admin.force_login(root)
     listing = admin.get("/admin/users/").content.decode()
     url = f"/admin/users/{world.users.volunteer.pk}/revoke-api-tokens/"
     assert url in listing

@@ -35,7 +35,7 @@ STORAGES = {
 
 # The app runs behind nginx (deploy/nginx), which writes X-Forwarded-For: one proxy to trust.
 NUM_PROXIES = env.int("NUM_PROXIES", default=1)
-REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": NUM_PROXIES}  # noqa: F405
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": NUM_PROXIES}
 
 # HTTPS and cookies. nginx terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
