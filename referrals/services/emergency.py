@@ -18,8 +18,9 @@ from ..models import (
     EmergencyCallProcess,
     EmergencyCallState,
 )
-from ..notifications import Event, notify
+from ..notifications import Event
 from ..permissions import Scope
+from ..tasks import notify
 from .steps import (
     Action,
     _open_task,

@@ -24,8 +24,9 @@ from ..models import (
     ReferralProcess,
     State,
 )
-from ..notifications import Event, notify
+from ..notifications import Event
 from ..permissions import Scope
+from ..tasks import notify
 
 Action = AuditEvent.Action
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
