@@ -45,7 +45,7 @@ def ids_of(queryset: QuerySet, column: str = "id"):
 
 
 def listed_services() -> QuerySet[Service]:
-    return selectors.public_services().filter(status__in=selectors.LISTED_SERVICE_STATUSES)
+    return Service.objects.listed()
 
 
 def services_at_comuni(qs, comuni):

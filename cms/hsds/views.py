@@ -336,8 +336,8 @@ class OrganizationListView(HSDSListView):
 
 
 def organization_prefetches(language: str):
-    locations = Location.objects.filter(live=True).select_related("municipality").order_by("id")
-    services = Service.objects.filter(live=True).order_by("id")
+    locations = Location.objects.public().select_related("municipality").order_by("id")
+    services = Service.objects.public().order_by("id")
     return (
         Prefetch("locations", selectors.for_language(locations, language), to_attr="hsds_locations"),
         Prefetch("services", selectors.for_language(services, language), to_attr="hsds_services"),

@@ -9,7 +9,6 @@ but is left out of searches and of the comune and ambito lists of what is availa
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from cms.api.selectors import LISTED_SERVICE_STATUSES
 from cms.models import (
     Ambito,
     GuidelinePage,
@@ -23,16 +22,16 @@ from cms.models import (
 
 
 def public_services() -> QuerySet[Service]:
-    return Service.objects.filter(live=True, status=Service.Status.ACTIVE, organization__live=True)
+    return Service.objects.available()
 
 
 def shown_services() -> QuerySet[Service]:
     """Services that have a public page: the active ones and the temporarily closed ones."""
-    return Service.objects.filter(live=True, status__in=LISTED_SERVICE_STATUSES, organization__live=True)
+    return Service.objects.listed()
 
 
 def public_organizations() -> QuerySet[Organization]:
-    return Organization.objects.filter(live=True)
+    return Organization.objects.public()
 
 
 def public_guidelines() -> QuerySet[GuidelinePage]:
@@ -47,7 +46,7 @@ def service_listing(queryset: QuerySet[Service]) -> QuerySet[Service]:
 def service_detail(uuid) -> Service:
     """A public service with everything its page shows; ``Service.DoesNotExist`` otherwise."""
     placements = (
-        ServiceAtLocation.objects.filter(location__live=True, location__organization__live=True)
+        ServiceAtLocation.objects.at_public_locations()
         .select_related("location__municipality__ambito")
         .order_by("sort_order", "pk")
     )
@@ -76,7 +75,7 @@ def organization_detail(uuid) -> Organization:
             Prefetch("services", queryset=service_listing(shown_services()).order_by("name", "pk")),
             Prefetch(
                 "locations",
-                queryset=Location.objects.filter(live=True).select_related("municipality"),
+                queryset=Location.objects.public().select_related("municipality"),
             ),
         )
         .get(uuid=uuid)
@@ -86,9 +85,7 @@ def organization_detail(uuid) -> Organization:
 def services_in_comune(comune: Municipality) -> QuerySet[Service]:
     """Public services available in a comune: an office there, or an organisation covering the
     comune or its ambito. Services with an office in the comune come first (``has_office``)."""
-    offices_here = ServiceAtLocation.objects.filter(
-        location__municipality=comune, location__live=True, location__organization__live=True
-    )
+    offices_here = ServiceAtLocation.objects.at_public_locations().filter(location__municipality=comune)
     covering = Organization.objects.filter(Q(municipalities=comune) | Q(ambiti=comune.ambito_id)).values("pk")
     return (
         public_services()
@@ -101,9 +98,7 @@ def services_in_comune(comune: Municipality) -> QuerySet[Service]:
 def services_in_ambito(ambito: Ambito) -> QuerySet[Service]:
     """Public services available in an ambito: an office in one of its comuni, or an organisation
     covering the ambito or some of its comuni."""
-    offices_here = ServiceAtLocation.objects.filter(
-        location__municipality__ambito=ambito, location__live=True, location__organization__live=True
-    )
+    offices_here = ServiceAtLocation.objects.at_public_locations().filter(location__municipality__ambito=ambito)
     covering = Organization.objects.filter(Q(ambiti=ambito) | Q(municipalities__ambito=ambito)).values("pk")
     return (
         public_services()
@@ -114,7 +109,7 @@ def services_in_ambito(ambito: Ambito) -> QuerySet[Service]:
 
 def themes_with_counts() -> QuerySet[Theme]:
     """Every theme with the number of public services (``service_count``), in one query."""
-    public = Q(services__live=True, services__status=Service.Status.ACTIVE, services__organization__live=True)
+    public = Q(services__in=Service.objects.available().values("pk"))
     return Theme.objects.annotate(service_count=Count("services", filter=public, distinct=True))
 
 
