@@ -17,23 +17,6 @@ from ..models.public import LISTED_STATUSES
 LISTED_SERVICE_STATUSES = LISTED_STATUSES
 
 
-def public_organizations() -> QuerySet[Organization]:
-    return Organization.objects.public()
-
-
-def public_locations() -> QuerySet[Location]:
-    return Location.objects.public()
-
-
-def public_services() -> QuerySet[Service]:
-    return Service.objects.public()
-
-
-def public_placements() -> QuerySet[ServiceAtLocation]:
-    """Service-at-location links whose service and location are both public."""
-    return ServiceAtLocation.objects.public()
-
-
 def placements_of_services(language: str, to_attr: str = "public_placements") -> Prefetch:
     """For services: their public locations with comune and ambito, in the editor's order."""
     placements = ServiceAtLocation.objects.at_public_locations()

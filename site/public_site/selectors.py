@@ -1,7 +1,8 @@
 """What the public site may show, read in a constant number of queries per page.
 
-Public means published (``live``) and, for services, active and offered by a published
-organisation: the same rule as the public search. Drafts, unpublished and inactive records are never
+Public means what ``cms/models/public.py`` says: ``Service.objects.available()`` (published, active,
+of a published organisation) for lists and counts, the same rule as the public search, and
+``Service.objects.listed()`` for pages. Drafts, unpublished and inactive records are never
 shown, and their pages answer 404. A temporarily closed service keeps its page (with a notice: people
 come back to it from saved links) and its place on its organisation's page, as in the directory API,
 but is left out of searches and of the comune and ambito lists of what is available now.
@@ -9,29 +10,7 @@ but is left out of searches and of the comune and ambito lists of what is availa
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from cms.models import (
-    Ambito,
-    GuidelinePage,
-    Location,
-    Municipality,
-    Organization,
-    Service,
-    ServiceAtLocation,
-    Theme,
-)
-
-
-def public_services() -> QuerySet[Service]:
-    return Service.objects.available()
-
-
-def shown_services() -> QuerySet[Service]:
-    """Services that have a public page: the active ones and the temporarily closed ones."""
-    return Service.objects.listed()
-
-
-def public_organizations() -> QuerySet[Organization]:
-    return Organization.objects.public()
+from cms.models import Ambito, GuidelinePage, Location, Municipality, Organization, Service, ServiceAtLocation, Theme
 
 
 def public_guidelines() -> QuerySet[GuidelinePage]:
@@ -51,7 +30,7 @@ def service_detail(uuid) -> Service:
         .order_by("sort_order", "pk")
     )
     return (
-        shown_services()
+        Service.objects.listed()
         .select_related("organization__municipality")
         .prefetch_related(
             "themes",
@@ -67,12 +46,12 @@ def service_detail(uuid) -> Service:
 def organization_detail(uuid) -> Organization:
     """A published organisation with its public services, published locations and coverage."""
     return (
-        public_organizations()
+        Organization.objects.public()
         .select_related("municipality__ambito")
         .prefetch_related(
             "ambiti",
             "municipalities",
-            Prefetch("services", queryset=service_listing(shown_services()).order_by("name", "pk")),
+            Prefetch("services", queryset=service_listing(Service.objects.listed()).order_by("name", "pk")),
             Prefetch(
                 "locations",
                 queryset=Location.objects.public().select_related("municipality"),
@@ -88,7 +67,7 @@ def services_in_comune(comune: Municipality) -> QuerySet[Service]:
     offices_here = ServiceAtLocation.objects.at_public_locations().filter(location__municipality=comune)
     covering = Organization.objects.filter(Q(municipalities=comune) | Q(ambiti=comune.ambito_id)).values("pk")
     return (
-        public_services()
+        Service.objects.available()
         .filter(Q(pk__in=offices_here.values("service_id")) | Q(organization__in=covering))
         .annotate(has_office=Exists(offices_here.filter(service=OuterRef("pk"))))
         .order_by("-has_office", "name", "pk")
@@ -101,7 +80,7 @@ def services_in_ambito(ambito: Ambito) -> QuerySet[Service]:
     offices_here = ServiceAtLocation.objects.at_public_locations().filter(location__municipality__ambito=ambito)
     covering = Organization.objects.filter(Q(ambiti=ambito) | Q(municipalities__ambito=ambito)).values("pk")
     return (
-        public_services()
+        Service.objects.available()
         .filter(Q(pk__in=offices_here.values("service_id")) | Q(organization__in=covering))
         .order_by("name", "pk")
     )
