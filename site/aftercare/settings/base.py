@@ -158,6 +158,12 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="http://127.0.0.1:9200"
 SEARCH_ENGINE_KIND = env.str("SEARCH_ENGINE_KIND", default="elasticsearch")
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="aftercare-dev")
 SEARCH_TIMEOUT_SECONDS = env.float("SEARCH_TIMEOUT_SECONDS", default=1.5)
+# Writes carry more data than searches and a busy engine applies them slowly: a write that takes
+# longer is retried in smaller batches (a timeout means slow, not down; writes are idempotent).
+SEARCH_WRITE_TIMEOUT_SECONDS = env.float("SEARCH_WRITE_TIMEOUT_SECONDS", default=30)
+# The write made inside a web request (the immediate task backend of development): kept short so
+# that publishing never waits long; what it could not write is left for the next drain.
+SEARCH_INLINE_WRITE_TIMEOUT_SECONDS = env.float("SEARCH_INLINE_WRITE_TIMEOUT_SECONDS", default=2)
 
 # --- Background tasks (django-tasks) --------------------------------------
 
