@@ -175,37 +175,47 @@ def write_documents(
     """Indexes (a dict) or deletes (None) documents, in the live index and in an index being built.
 
     ``version`` is the time the documents were read from the database (``document_version()``
-    taken before reading; now by default): a document the engine already holds in a newer version counts as
-    written. Raises the client's ``TransportError``/``ApiError`` when the engine cannot be
-    reached or does not answer in time; per-document failures come back in ``errors``. Index
-    operations go through the aliases with ``require_alias``, so a missing index is never created
-    by accident with a guessed mapping.
+    taken before reading; now by default): a document the engine already holds in a newer
+    version counts as written. Raises the client's ``TransportError``/``ApiError`` when the
+    engine cannot be reached or does not answer in time; per-document failures come back in
+    ``errors``. Index operations go through the aliases with ``require_alias``, so a missing index
+    is never created by accident with a guessed mapping; deletes (which, versioned, would create
+    a missing index to hold their tombstone) only go to the aliases that exist.
     """
     result = WriteResult()
     if not documents:
         return result
-    live, building = alias_name(), building_alias_name()
+    client = write_client(timeout)
     version = version or document_version()
-    operations = []
+    aliases = existing_aliases(client)
+    live, building = alias_name(), building_alias_name()
+    operations, targets = [], []  # targets[i]: (document id, is the live index) of the i-th item
     for doc_id, source in documents.items():
         for target in (live, building):
-            if source is None:
+            if source is None and target in aliases:
                 operations.append(versioned("delete", target, doc_id, version))
-            else:
+            elif source is not None and (target == live or target in aliases):
                 operations += [versioned("index", target, doc_id, version, require_alias=True), source]
-    items = write_client(timeout).bulk(operations=operations)["items"]
-    # Items come back in the order of the operations: (live, building) for each document.
-    for position, doc_id in enumerate(documents):
-        live_item, building_item = items[2 * position], items[2 * position + 1]
-        error = _item_error(live_item)
-        if error is None:
+            else:
+                continue
+            targets.append((doc_id, target == live))
+    items = write_client(timeout).bulk(operations=operations)["items"] if operations else []
+    result.written = {doc_id for doc_id, source in documents.items() if source is None and live not in aliases}
+    for (doc_id, is_live), item in zip(targets, items, strict=True):
+        error = _item_error(item)
+        if is_live and error is None:
             result.written.add(doc_id)
-        else:
+        elif is_live:
             result.errors[doc_id] = error
-        building_error = _item_error(building_item)
-        if building_error and "index_not_found" not in building_error:
-            logger.warning("search index: %s not written to the index being built: %s", doc_id, building_error)
+        elif error:
+            logger.warning("search index: %s not written to the index being built: %s", doc_id, error)
     return result
+
+
+def existing_aliases(client) -> set[str]:
+    """The aliases of this prefix's indices (the read alias, the building alias) that exist now."""
+    response = client.indices.get_alias(index=index_pattern(), ignore_unavailable=True, allow_no_indices=True)
+    return {alias for index in response.body.values() for alias in index.get("aliases", {})}
 
 
 def _item_error(item: dict) -> str | None:
