@@ -182,7 +182,8 @@ def _process_batch(rows: list[PendingIndexUpdate], report: ProcessReport, *, tim
         slow = engine_is_slow(error)
         if slow and not last_try:
             return "slow"
-        _mark_failed(rows, {document_id(row.doc_type, row.object_id): message for row in rows}, engine_unreachable=not slow)
+        errors = {document_id(row.doc_type, row.object_id): message for row in rows}
+        _mark_failed(rows, errors, engine_unreachable=not slow)
         report.failed += len(rows)
         report.errors.append(message)
         logger.warning("search index: %d updates kept for retry, the engine failed: %s", len(rows), message)

@@ -6,6 +6,7 @@ client: the bigger the bulk request, the later the answer, and a client timeout 
 the write was lost.
 """
 
+import contextlib
 import socket
 import threading
 import time
@@ -67,10 +68,8 @@ class SlowProxy:
 
     @staticmethod
     def _shut(sock):
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
     def close(self):
         self._closed.set()
