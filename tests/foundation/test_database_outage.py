@@ -10,7 +10,6 @@ import pytest
 
 from search.engine import free_loopback_port
 
-
 TRANSACTION_STATE = (
     "autocommit",
     "in_atomic_block",
