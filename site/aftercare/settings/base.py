@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "aftercare.middleware.HealthCheckMiddleware",  # probes by address: before host validation and redirects
     "django.middleware.security.SecurityMiddleware",
+    "aftercare.middleware.ControlCharactersMiddleware",  # NUL in a query parameter: 400, not a database error
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
