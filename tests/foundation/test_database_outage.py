@@ -8,7 +8,7 @@ from django.test import Client
 
 import pytest
 
-from search.engine import free_loopback_port
+from devtools.osmem import free_loopback_port
 
 TRANSACTION_STATE = (
     "autocommit",

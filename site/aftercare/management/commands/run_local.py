@@ -26,8 +26,8 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError
 
 from aftercare.local_admin import LOCAL_ADMIN_USERNAME, ensure_local_admin
+from devtools.osmem import EngineError, start_engine
 from search.client import reset_client
-from search.engine import EngineError, start_engine
 from search.index import index_status
 
 DRAIN_EVERY_SECONDS = 5
