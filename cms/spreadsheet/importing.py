@@ -513,6 +513,10 @@ def import_directory(*, data: bytes, filename: str, user=None, dry_run=False, pr
         return result
 
     letters = {name: column_letter(index) for index, name in enumerate(sheet.header)}
+    # A cell the reader could not take (a control character, a formula without a value) is reported
+    # once, with that reason, rather than as whatever the row checks make of it.
+    unreadable = {(number, name) for number, name, _message in sheet.cell_errors}
+    result.errors += [RowError(number, name, message, letters[name]) for number, name, message in sheet.cell_errors]
     keys = [values.get("external_id", "").strip() for _number, values in sheet.rows]
     lookups = _Lookups([key for key in keys if key])
     first_row_of_key = {}
@@ -529,7 +533,7 @@ def import_directory(*, data: bytes, filename: str, user=None, dry_run=False, pr
             )
             planned = None
         first_row_of_key.setdefault(key, number)
-        result.errors += checker.errors
+        result.errors += [error for error in checker.errors if (error.row, error.column) not in unreadable]
         if planned is not None:
             plans.append(planned)
     result.errors += _check_organization_kinds(plans, letters)
