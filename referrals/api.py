@@ -167,6 +167,7 @@ class ReferralListView(ReferralAPIView):
         "ambiti), coordinators (addressed to their organisation, from triage approval on). Volunteers use "
         "tasks/ and queue/. Paginated, newest first.",
         parameters=[STATE_FILTER, OVERDUE_FILTER],
+        operation_id="api_referrals_list",  # a page, not an array: keep the id clients know
         responses={200: schema.page_of(ReferralSerializer), **errors(401, 403)},
     )
     def get(self, request):
@@ -299,6 +300,7 @@ class InboxView(ReferralAPIView):
         "step you can act on now: drafts and outcomes to close (social workers), triage and redirections "
         "(network managers), answers and waiting lists (coordinators), the tasks you took (volunteers). "
         "Most urgent first.",
+        operation_id="api_referrals_tasks_list",  # a page, not an array: keep the id clients know
         responses={200: schema.page_of(InboxItemSerializer), **errors(401, 403)},
     )
     def get(self, request):
@@ -321,6 +323,7 @@ class QueueView(ReferralAPIView):
         description="Who may use it: volunteers and coordinators. Open volunteer tasks of your organisations "
         "that nobody has taken yet, with only what is needed to choose one: first name (or code), language, "
         "need, where and when.",
+        operation_id="api_referrals_queue_list",  # a page, not an array: keep the id clients know
         responses={200: schema.page_of(TaskSerializer), **errors(401, 403)},
     )
     def get(self, request):
@@ -354,6 +357,7 @@ class OverdueView(ReferralAPIView):
         summary="Late referrals of my ambiti",
         description="Who may use it: network managers. Open referrals of your ambiti whose current step is past "
         "its time limit (triage, the organisation's answer, the outcome), the most late first.",
+        operation_id="api_referrals_overdue_list",  # a page, not an array: keep the id clients know
         responses={200: schema.page_of(ReferralSerializer), **errors(401, 403)},
     )
     def get(self, request):
@@ -428,6 +432,7 @@ class ServiceSearchView(ReferralAPIView):
             OpenApiParameter("municipality", str),
             OpenApiParameter("language", str),
         ],
+        operation_id="api_referrals_services_list",  # a page, not an array: keep the id clients know
         responses={200: schema.page_of(ServiceChoiceSerializer), **errors(401, 403)},
     )
     def get(self, request):
@@ -450,6 +455,7 @@ class EmergencyCallListView(ReferralAPIView):
         summary="Emergency calls",
         description="Who may use it: network managers (calls of their ambiti) and coordinators (calls that "
         "reached their organisation; a taken call shows who took it).",
+        operation_id="api_referrals_emergency_calls_list",  # a page, not an array: keep the id clients know
         responses={200: schema.page_of(EmergencyCallSerializer), **errors(401, 403)},
     )
     def get(self, request):
