@@ -10,6 +10,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 # C0 control characters (NUL...) and DEL; tab, line feed and carriage return are ordinary text.
+SEARCH_API_PREFIX = "/api/search/"
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -39,7 +40,8 @@ class ControlCharactersMiddleware:
     """Refuses query parameters holding control characters (NUL...) with a 400 naming the parameter.
 
     No one types them; PostgreSQL refuses NUL in text (``DataError``: a 500 deep in a query) and
-    SQLite stores it. JSON for the APIs (``settings.UNPREFIXED_PATH_PREFIXES``), text elsewhere.
+    SQLite stores it. JSON for the APIs (``settings.UNPREFIXED_PATH_PREFIXES``) in the shape each
+    documents for a bad parameter, text elsewhere.
     Form and JSON bodies are checked by their fields (Django's and DRF's ``CharField`` refuse NUL).
     """
 
@@ -58,8 +60,10 @@ class ControlCharactersMiddleware:
                 for name in bad
             }
             detail = " ".join(messages[0] for messages in errors.values())
-        if request.path_info.startswith(settings.UNPREFIXED_PATH_PREFIXES):
+        if request.path_info.startswith(SEARCH_API_PREFIX):  # its documented 400: {"detail", "errors"}
             response = JsonResponse({"detail": detail, "errors": errors}, status=400)
+        elif request.path_info.startswith(settings.UNPREFIXED_PATH_PREFIXES):  # the others': {parameter: [...]}
+            response = JsonResponse(errors, status=400)
         else:
             response = HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
         response["Content-Language"] = language

@@ -197,11 +197,11 @@ def main():
     }
     try:
         print("Setting up (migrate, pages, 30 services, index, static files)…", flush=True)
-        manage(env, "migrate", "--noinput")
+        manage(env, "migrate", "--noinput", timeout=900)
         manage(env, "bootstrap_site", "--hostname", "127.0.0.1")
         manage(env, "generate_services", "--count", "30")
         manage(env, "search_index", "--rebuild", "--no-progress")
-        manage(env, "collectstatic", "--noinput")
+        manage(env, "collectstatic", "--noinput", timeout=900)
         log = Path(temporary.name) / "gunicorn.log"
         with gunicorn(env, log) as (_process, base), RequestStream(base, args.rate) as stream:
             time.sleep(3)
