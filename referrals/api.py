@@ -32,7 +32,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 from cms.api.params import ParameterError, code_parser
 from cms.models import Role, Theme
 
-from . import privacy, reports, schema, selectors, services  # noqa: F401 (schema registers the token scheme)
+from . import privacy, reports, schema, selectors, services
 from .actions import NoInput, start_referral
 from .auth import LOCKED_OUT, TokenAuthentication, token_issue, token_refresh, token_revoke
 from .exceptions import Conflict
@@ -169,7 +169,8 @@ class ReferralListView(ReferralAPIView):
         "ambiti), coordinators (addressed to their organisation, from triage approval on). Volunteers use "
         "tasks/ and queue/. Paginated, newest first.",
         parameters=[STATE_FILTER, OVERDUE_FILTER],
-        responses={200: ReferralSerializer(many=True), **errors(401, 403)},
+        operation_id="api_referrals_list",  # a page, not an array: keep the id clients know
+        responses={200: schema.page_of(ReferralSerializer), **errors(401, 403)},
     )
     def get(self, request):
         queryset = selectors.referrals_for(
@@ -301,7 +302,8 @@ class InboxView(ReferralAPIView):
         "step you can act on now: drafts and outcomes to close (social workers), triage and redirections "
         "(network managers), answers and waiting lists (coordinators), the tasks you took (volunteers). "
         "Most urgent first.",
-        responses={200: InboxItemSerializer(many=True), **errors(401, 403)},
+        operation_id="api_referrals_tasks_list",  # a page, not an array: keep the id clients know
+        responses={200: schema.page_of(InboxItemSerializer), **errors(401, 403)},
     )
     def get(self, request):
         page = self.paginate(selectors.tasks_for(request.user))
@@ -323,7 +325,8 @@ class QueueView(ReferralAPIView):
         description="Who may use it: volunteers and coordinators. Open volunteer tasks of your organisations "
         "that nobody has taken yet, with only what is needed to choose one: first name (or code), language, "
         "need, where and when.",
-        responses={200: TaskSerializer(many=True), **errors(401, 403)},
+        operation_id="api_referrals_queue_list",  # a page, not an array: keep the id clients know
+        responses={200: schema.page_of(TaskSerializer), **errors(401, 403)},
     )
     def get(self, request):
         page = self.paginate(selectors.queue_for(request.user))
@@ -356,7 +359,8 @@ class OverdueView(ReferralAPIView):
         summary="Late referrals of my ambiti",
         description="Who may use it: network managers. Open referrals of your ambiti whose current step is past "
         "its time limit (triage, the organisation's answer, the outcome), the most late first.",
-        responses={200: ReferralSerializer(many=True), **errors(401, 403)},
+        operation_id="api_referrals_overdue_list",  # a page, not an array: keep the id clients know
+        responses={200: schema.page_of(ReferralSerializer), **errors(401, 403)},
     )
     def get(self, request):
         page = self.paginate(selectors.overdue_for(request.user))
@@ -433,7 +437,8 @@ class ServiceSearchView(ReferralAPIView):
             OpenApiParameter("municipality", str),
             OpenApiParameter("language", str),
         ],
-        responses={200: ServiceChoiceSerializer(many=True), **errors(400, 401, 403)},
+        operation_id="api_referrals_services_list",  # a page, not an array: keep the id clients know
+        responses={200: schema.page_of(ServiceChoiceSerializer), **errors(400, 401, 403)},
     )
     def get(self, request):
         params = request.query_params
@@ -460,7 +465,8 @@ class EmergencyCallListView(ReferralAPIView):
         summary="Emergency calls",
         description="Who may use it: network managers (calls of their ambiti) and coordinators (calls that "
         "reached their organisation; a taken call shows who took it).",
-        responses={200: EmergencyCallSerializer(many=True), **errors(401, 403)},
+        operation_id="api_referrals_emergency_calls_list",  # a page, not an array: keep the id clients know
+        responses={200: schema.page_of(EmergencyCallSerializer), **errors(401, 403)},
     )
     def get(self, request):
         page = self.paginate(selectors.emergency_calls_for(request.user))

@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from . import web
+from . import (
+    converters,  # noqa: F401 (registers the <id:…> path converter)
+    web,
+)
 
 app_name = "referrals-web"
 
@@ -12,15 +15,15 @@ urlpatterns = [
     path("logout/", web.LogoutView.as_view(), name="logout"),
     path("referrals/", web.referral_list, name="referrals"),
     path("referrals/new/", web.referral_start, name="start"),
-    path("referrals/<int:pk>/", web.referral_detail, name="referral"),
-    path("referrals/<int:pk>/<slug:action>/", web.referral_action, name="referral-action"),
+    path("referrals/<id:pk>/", web.referral_detail, name="referral"),
+    path("referrals/<id:pk>/<slug:action>/", web.referral_action, name="referral-action"),
     path("queue/", web.queue, name="queue"),
-    path("tasks/<int:pk>/", web.task_detail, name="task"),
-    path("tasks/<int:pk>/<slug:action>/", web.task_action, name="task-action"),
+    path("tasks/<id:pk>/", web.task_detail, name="task"),
+    path("tasks/<id:pk>/<slug:action>/", web.task_action, name="task-action"),
     path("overdue/", web.overdue, name="overdue"),
     path("beneficiaries/<str:code>/", web.beneficiary, name="beneficiary"),
     path("emergency/", web.emergency_calls, name="emergency-calls"),
-    path("emergency/<int:pk>/<slug:action>/", web.emergency_action, name="emergency-action"),
+    path("emergency/<id:pk>/<slug:action>/", web.emergency_action, name="emergency-action"),
     path("reports/", web.report, name="reports"),
     path("reports.csv", web.report_csv, name="reports-csv"),
 ]

@@ -8,10 +8,15 @@
 3. The task reads the rows that are due, builds their documents from the database as it is now
    (a record that is no longer public is deleted from the index), writes them in one bulk
    request, and deletes the rows it wrote, unless the record changed again meanwhile.
-4. When the engine is down or refuses a write, rows stay with a growing delay (10 s, 20 s...
-   up to 15 minutes) and the error; ``manage.py search_index --process-pending`` (run
-   periodically) and later tasks retry them. While writes are failing, a new change does not try
-   the engine at once: publishing never waits for a search engine that is down.
+4. A timeout means the engine is slow, not down: the batch is retried at once in smaller
+   requests (200, 50, 10 documents; they grow back after they succeed). Writes are versioned
+   (search/index.py), so a retried batch the engine had already applied is harmless.
+5. When the engine is down (refuses connections), keeps timing out on the smallest batch, or
+   refuses a write, rows stay with a growing delay (10 s, 20 s... up to 15 minutes) and the
+   error; ``manage.py search_index --process-pending`` (production's timer, and ``run_local``
+   while it serves) and later tasks retry them. Only an engine that refused the connection opens
+   the circuit: while it is known down, a new change does not try it at once, so publishing never
+   waits for a search engine that is down. A slow engine is tried again by the next change.
 """
 
 import logging
@@ -30,13 +35,21 @@ from elastic_transport import TransportError
 from elasticsearch import ApiError
 
 from .documents import DOCUMENTS, Lookups, document_id
-from .index import WRITE_TIMEOUT_SECONDS, prepared_documents, write_documents
+from .index import (
+    BATCH_SIZES,
+    AdaptiveBatchSize,
+    document_version,
+    engine_is_slow,
+    prepared_documents,
+    write_documents,
+    write_timeout,
+)
 from .models import PendingIndexUpdate, retry_delay
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 200  # documents per bulk request
-INLINE_BATCH_SIZE = 50  # when the work runs inside a web request: each request stays short
+# When the work runs inside a web request: one short request, no retry in smaller pieces.
+INLINE_BATCH_SIZES = (50,)
 
 
 def request_update(doc_type: str, ids) -> int:
@@ -105,41 +118,54 @@ def process_pending(
     retry_now: bool = False,
     skip_when_down: bool = False,
     limit: int | None = None,
-    timeout: float = WRITE_TIMEOUT_SECONDS,
-    batch_size: int = BATCH_SIZE,
+    timeout: float | None = None,
+    batch_sizes: tuple[int, ...] = BATCH_SIZES,
 ) -> ProcessReport:
-    """Writes the due updates to the index, batch by batch, until none is due or a write fails.
+    """Writes the due updates to the index, batch by batch, until none is due or the engine fails.
 
     ``retry_now`` ignores the backoff of failed rows (an operator's "try again now");
-    ``skip_when_down`` returns at once while earlier writes are still failing (used after each
-    commit, so that publishing never waits for an engine that is down).
+    ``skip_when_down`` returns at once while the engine is known to refuse connections (used
+    after each commit, so that publishing never waits for an engine that is down). A batch that
+    times out is tried again in the next smaller size; at the smallest size the rows are kept for
+    a later attempt.
     """
     report = ProcessReport()
     if skip_when_down and not retry_now and engine_known_down():
         report.skipped_engine_down = True
         report.remaining = PendingIndexUpdate.objects.count()
         return report
+    timeout = timeout or write_timeout()
+    sizes = AdaptiveBatchSize(batch_sizes)
     processed_ids: set[int] = set()
     while limit is None or report.written + report.failed < limit:
         now = timezone.now()
         due = PendingIndexUpdate.objects.exclude(pk__in=processed_ids).order_by("requested_at", "pk")
         if not retry_now:
             due = due.filter(next_attempt_at__lte=now)
-        rows = list(due[:batch_size])
+        rows = list(due[: sizes.current])
         if not rows:
             break
-        processed_ids.update(row.pk for row in rows)
-        if not _process_batch(rows, report, timeout=timeout):
+        outcome = _process_batch(rows, report, timeout=timeout, last_try=len(rows) <= sizes.sizes[-1])
+        if outcome == "slow":
+            if len(rows) > sizes.sizes[-1] and sizes.shrink():
+                logger.info("search index: a write timed out; %d documents per request now", sizes.current)
+                continue  # the same rows again, fewer at a time
             break
+        processed_ids.update(row.pk for row in rows)
+        if outcome == "down":
+            break
+        sizes.succeeded()
     report.remaining = PendingIndexUpdate.objects.count()
     return report
 
 
-def _process_batch(rows: list[PendingIndexUpdate], report: ProcessReport, *, timeout: float) -> bool:
-    """Writes one batch; False when the engine could not be reached (stop trying for now)."""
+def _process_batch(rows: list[PendingIndexUpdate], report: ProcessReport, *, timeout: float, last_try: bool) -> str:
+    """Writes one batch: "ok"; "slow" when it timed out (rows kept for a retry only if ``last_try``);
+    "down" when the engine could not be reached (rows kept for a retry)."""
     documents: dict[str, dict | None] = {}
     unprepared: dict[str, str] = {}  # records whose document could not be built: kept, reported
     lookups = Lookups()
+    version = document_version()  # before reading the records
     for doc_type in {row.doc_type for row in rows}:
         ids = [row.object_id for row in rows if row.doc_type == doc_type]
         if doc_type not in DOCUMENTS:
@@ -150,14 +176,18 @@ def _process_batch(rows: list[PendingIndexUpdate], report: ProcessReport, *, tim
             if doc_id not in unprepared:
                 documents[doc_id] = found.get(doc_id)  # None: not public (any more), delete it
     try:
-        result = write_documents(documents, timeout=timeout)
+        result = write_documents(documents, version=version, timeout=timeout)
     except (TransportError, ApiError) as error:
         message = f"{type(error).__name__}: {error}"
-        _mark_failed(rows, {document_id(row.doc_type, row.object_id): message for row in rows}, engine_unreachable=True)
+        slow = engine_is_slow(error)
+        if slow and not last_try:
+            return "slow"
+        errors = {document_id(row.doc_type, row.object_id): message for row in rows}
+        _mark_failed(rows, errors, engine_unreachable=not slow)
         report.failed += len(rows)
         report.errors.append(message)
         logger.warning("search index: %d updates kept for retry, the engine failed: %s", len(rows), message)
-        return False
+        return "slow" if slow else "down"
     unknown = [row for row in rows if row.doc_type not in DOCUMENTS]
     done = [row for row in rows if document_id(row.doc_type, row.object_id) in result.written] + unknown
     errors = result.errors | unprepared
@@ -169,7 +199,7 @@ def _process_batch(rows: list[PendingIndexUpdate], report: ProcessReport, *, tim
         report.failed += len(failed)
         report.errors += sorted(set(errors.values()))[:5]
         logger.warning("search index: %d updates not written, kept for retry", len(failed))
-    return True
+    return "ok"
 
 
 def _prepare(doc_type: str, ids: list[int], lookups: Lookups, unprepared: dict[str, str]) -> dict[str, dict]:
@@ -232,18 +262,37 @@ def runs_inline() -> bool:
 def process_index_updates() -> dict:
     """The background task: writes the pending index updates (never raises).
 
-    Run inline (development, tests), it waits for the engine no longer than a search would.
+    Run inline (development, tests), one short request within SEARCH_INLINE_WRITE_TIMEOUT_SECONDS:
+    what it cannot write stays for the next drain (``search_index --process-pending``).
     """
     inline = runs_inline()
     try:
         return process_pending(
             skip_when_down=True,
-            timeout=settings.SEARCH_TIMEOUT_SECONDS if inline else WRITE_TIMEOUT_SECONDS,
-            batch_size=INLINE_BATCH_SIZE if inline else BATCH_SIZE,
+            timeout=settings.SEARCH_INLINE_WRITE_TIMEOUT_SECONDS if inline else write_timeout(),
+            batch_sizes=INLINE_BATCH_SIZES if inline else BATCH_SIZES,
         ).as_dict()
     except Exception:  # the outbox keeps the rows: a later run retries them
         logger.exception("search index: processing the pending updates failed")
         return ProcessReport(errors=["unexpected error, see the log"]).as_dict()
+
+
+class RebuildCoverage:
+    """The pending updates a rebuild makes unnecessary: those committed before it read the database.
+
+    ``snapshot()`` (called by the rebuild just before it reads) notes them; ``mark_done()``
+    (after the alias moved) deletes those that did not change again meanwhile.
+    """
+
+    def __init__(self):
+        self.rows: list[PendingIndexUpdate] = []
+
+    def snapshot(self) -> None:
+        self.rows = list(PendingIndexUpdate.objects.only("pk", "requested_at"))
+
+    def mark_done(self) -> int:
+        _delete_unchanged(self.rows)
+        return len(self.rows)
 
 
 @dataclass

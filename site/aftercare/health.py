@@ -1,7 +1,8 @@
 """Health endpoints for systemd, nginx, compose and load balancers. Anyone may call them; they reveal no data.
 
 - ``/healthz``: the process is up and serving (no dependency is checked).
-- ``/readyz``: the database and the search engine answer; 503 naming the failing part otherwise.
+- ``/readyz``: the database and the search engine answer, and the search alias exists (an engine
+  without the index answers every search 503); 503 naming the failing part otherwise.
 """
 
 from django.db import DatabaseError, connection
@@ -10,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from search.client import ping as search_engine_answers
+from search.index import search_index_ready
 
 
 @never_cache
@@ -30,9 +32,11 @@ def database_answers() -> bool:
 @never_cache
 @require_GET
 def readyz(request):
+    engine = search_engine_answers()
     checks = {
         "database": database_answers(),
-        "search_engine": search_engine_answers(),
+        "search_engine": engine,
+        "search_index": engine and search_index_ready(),
     }
     failing = [name for name, ok in checks.items() if not ok]
     body = {

@@ -1,9 +1,17 @@
 """Site-wide middleware."""
 
+import re
+
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.middleware import locale
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+# C0 control characters (NUL...) and DEL; tab, line feed and carriage return are ordinary text.
+SEARCH_API_PREFIX = "/api/search/"
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class HealthCheckMiddleware:
@@ -26,6 +34,40 @@ class HealthCheckMiddleware:
         if view is not None:
             return view(request)
         return self.get_response(request)
+
+
+class ControlCharactersMiddleware:
+    """Refuses query parameters holding control characters (NUL...) with a 400 naming the parameter.
+
+    No one types them; PostgreSQL refuses NUL in text (``DataError``: a 500 deep in a query) and
+    SQLite stores it. JSON for the APIs (``settings.UNPREFIXED_PATH_PREFIXES``) in the shape each
+    documents for a bad parameter, text elsewhere.
+    Form and JSON bodies are checked by their fields (Django's and DRF's ``CharField`` refuse NUL).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        bad = [key for key, values in request.GET.lists() if any(map(CONTROL_CHARACTERS.search, [key, *values]))]
+        if not bad:
+            return self.get_response(request)
+        language = translation.get_language_from_request(request, check_path=True)
+        with translation.override(language):
+            message = _("The parameter “%(name)s” contains a control character (such as NUL): remove it.")
+            errors = {
+                CONTROL_CHARACTERS.sub("", name) or "?": [message % {"name": CONTROL_CHARACTERS.sub("", name)}]
+                for name in bad
+            }
+            detail = " ".join(messages[0] for messages in errors.values())
+        if request.path_info.startswith(SEARCH_API_PREFIX):  # its documented 400: {"detail", "errors"}
+            response = JsonResponse({"detail": detail, "errors": errors}, status=400)
+        elif request.path_info.startswith(settings.UNPREFIXED_PATH_PREFIXES):  # the others': {parameter: [...]}
+            response = JsonResponse(errors, status=400)
+        else:
+            response = HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
+        response["Content-Language"] = language
+        return response
 
 
 class LocaleMiddleware(locale.LocaleMiddleware):

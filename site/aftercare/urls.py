@@ -26,6 +26,9 @@ class OpenAPIDocsView(SpectacularSwaggerView):
     permission_classes = [AllowAny]
 
 
+# A database that does not answer: 503 with Retry-After (site/aftercare/errors.py), not 500.
+handler500 = "aftercare.errors.server_error"
+
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

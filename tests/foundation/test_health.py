@@ -6,8 +6,14 @@ import pytest
 
 from devtools.osmem import start_engine
 from search.client import reset_client
+from search.index import rebuild
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def built_index(clean_search_index):
+    rebuild()
 
 
 def test_healthz_answers_while_the_process_is_up(client):
@@ -16,10 +22,18 @@ def test_healthz_answers_while_the_process_is_up(client):
     assert response.json() == {"status": "ok"}
 
 
-def test_readyz_answers_200_when_database_and_search_engine_answer(client):
+def test_readyz_answers_200_when_database_search_engine_and_index_answer(client, built_index):
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "search_engine": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "search_engine": "ok", "search_index": "ok"}
+
+
+def test_readyz_answers_503_when_the_engine_answers_but_has_no_search_index(client, clean_search_index):
+    """An engine restarted empty answers its health check, while every search would answer 503."""
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failing"] == ["search_index"]
+    assert client.get("/api/search/", {"q": "casa"}).status_code == 503
 
 
 def test_readyz_answers_503_naming_the_search_engine_when_it_is_stopped(client):
@@ -28,6 +42,7 @@ def test_readyz_answers_503_naming_the_search_engine_when_it_is_stopped(client):
     settings.ELASTICSEARCH_URL = engine.url
     reset_client()
     try:
+        rebuild()
         assert client.get("/readyz").status_code == 200
         engine.stop()
         response = client.get("/readyz")
@@ -37,7 +52,7 @@ def test_readyz_answers_503_naming_the_search_engine_when_it_is_stopped(client):
         reset_client()
     assert response.status_code == 503
     body = response.json()
-    assert body["failing"] == ["search_engine"]
+    assert body["failing"] == ["search_engine", "search_index"]
     assert body["checks"]["database"] == "ok"
 
 
@@ -47,7 +62,7 @@ def test_health_endpoints_only_answer_get(client):
 
 @pytest.mark.parametrize("host", ["127.0.0.1:8000", "10.0.0.5", "localhost"])
 @pytest.mark.parametrize("path", ["/healthz", "/readyz"])
-def test_probes_by_address_are_answered_under_production_host_rules(client, settings, host, path):
+def test_probes_by_address_are_answered_under_production_host_rules(client, settings, host, path, built_index):
     """systemd, compose and load balancers call the process by address, not by the public name."""
     settings.ALLOWED_HOSTS = ["aftercare.example.org"]
     settings.SECURE_SSL_REDIRECT = True

@@ -69,6 +69,11 @@ def test_run_local_serves_the_site_and_a_stop_signal_stops_everything(tmp_path, 
                 assert time.monotonic() < deadline, "the demo content did not load:\n" + log.read_text()
                 assert process.poll() is None, log.read_text()
                 time.sleep(1)
+            # It said "ready" only after comparing the index with the database: "388 / 388 service, ...".
+            ready = log.read_text().split("Demo content ready and indexed (")[1].split(" in index / database")[0]
+            pairs = [part.split(" ")[:3] for part in ready.split(", ")]
+            assert all(indexed == expected for indexed, _, expected in pairs), ready
+            assert {kind for *_, kind in (part.split(" ") for part in ready.split(", "))} >= {"service", "guideline"}
             with urllib.request.urlopen(f"{base}/api/directory/services/?page_size=1", timeout=10) as response:
                 assert json.load(response)["count"] >= 300
             with urllib.request.urlopen(f"{base}/api/search/?q=casa&lang=it", timeout=10) as response:

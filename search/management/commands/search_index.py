@@ -1,6 +1,7 @@
 """``manage.py search_index``: rebuild the search index, show its status, retry pending updates.
 
-manage.py search_index --rebuild             new index, bulk load, count check, alias swap
+manage.py search_index --rebuild             new index, bulk load, count check, alias swap; the pending
+                                             updates it covered are done, the newer ones are written
 manage.py search_index --status              indices, aliases, counts against the database, pending updates
 manage.py search_index --process-pending     write the updates that are due (run it periodically)
 manage.py search_index --process-pending --retry-now    ...including those waiting for their retry time
@@ -14,7 +15,7 @@ from elasticsearch import ApiError
 from tqdm import tqdm
 
 from search.index import SearchIndexError, alias_name, expected_counts, index_status, indices_behind, rebuild
-from search.indexing import pending_summary, process_pending
+from search.indexing import RebuildCoverage, pending_summary, process_pending
 
 
 class Command(BaseCommand):
@@ -28,7 +29,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--retry-now", action="store_true", help="With --process-pending: do not wait for the retry time."
         )
-        parser.add_argument("--batch-size", type=int, default=500, help="Documents per bulk request (rebuild).")
+        parser.add_argument(
+            "--batch-size", type=int, default=200, help="Largest number of documents per bulk request (rebuild)."
+        )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar (rebuild).")
 
     def handle(self, *args, rebuild: bool, status: bool, process_pending: bool, **options):
@@ -47,8 +50,11 @@ class Command(BaseCommand):
     def rebuild(self, *, batch_size, progress):
         total = sum(expected_counts().values())
         bar = tqdm(total=total, unit="doc", desc="Indexing", disable=not progress, file=self.stderr._out)
+        covered = RebuildCoverage()
         with bar:
-            report = rebuild(batch_size=batch_size, progress=bar.update)
+            report = rebuild(batch_size=batch_size, progress=bar.update, before_load=covered.snapshot)
+        if report.stale:
+            self.stdout.write(f"Deleted indices left by an interrupted rebuild: {', '.join(report.stale)}.")
         counts = ", ".join(f"{count} {doc_type}" for doc_type, count in report.counts.items())
         message = f"Built {report.index} ({counts}) in {report.seconds:.1f} s; alias {alias_name()} moved."
         self.stdout.write(self.style.SUCCESS(message))
@@ -58,8 +64,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Changes made while it ran: {report.conflicts} newer documents kept, {report.reconciled} fixed."
             )
-        # Updates queued before or during the rebuild are already in it or are written now.
-        self.process_pending(retry_now=True, quiet_when_empty=True)
+        # Updates queued before the rebuild read the database are in it; the newer ones are written now.
+        covered.mark_done()
+        self.process_pending(retry_now=True, quiet_when_empty=True, after_rebuild=True)
 
     def status(self):
         pending = pending_summary()
@@ -103,8 +110,8 @@ class Command(BaseCommand):
         if pending.last_error:
             write(f"  last error: {pending.last_error[:300]}")
 
-    def process_pending(self, *, retry_now, quiet_when_empty=False):
-        if not indices_behind(alias_name()):
+    def process_pending(self, *, retry_now, quiet_when_empty=False, after_rebuild=False):
+        if not after_rebuild and not indices_behind(alias_name()):
             # The engine has no index (first start, or an in-memory engine restarted): build it.
             self.stdout.write(self.style.WARNING("No search index behind the alias: rebuilding it."))
             self.rebuild(batch_size=500, progress=False)
@@ -115,5 +122,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Index updates: {report.written} written, {report.failed} failed, {report.remaining} left.")
         for error in report.errors:
             self.stderr.write(f"  {error}")
-        if report.failed:
+        if report.failed and after_rebuild:
+            # The index is complete and checked; these updates came later and stay queued.
+            self.stdout.write(self.style.WARNING("They are kept and will be retried by --process-pending."))
+        elif report.failed:
             raise CommandError("Some index updates failed; they are kept and will be retried.")

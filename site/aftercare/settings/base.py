@@ -77,6 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "aftercare.middleware.HealthCheckMiddleware",  # probes by address: before host validation and redirects
     "django.middleware.security.SecurityMiddleware",
+    "aftercare.middleware.ControlCharactersMiddleware",  # NUL in a query parameter: 400, not a database error
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -166,6 +167,12 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="http://127.0.0.1:9200"
 SEARCH_ENGINE_KIND = env.str("SEARCH_ENGINE_KIND", default="elasticsearch")
 SEARCH_INDEX_PREFIX = env.str("SEARCH_INDEX_PREFIX", default="aftercare-dev")
 SEARCH_TIMEOUT_SECONDS = env.float("SEARCH_TIMEOUT_SECONDS", default=1.5)
+# Writes carry more data than searches and a busy engine applies them slowly: a write that takes
+# longer is retried in smaller batches (a timeout means slow, not down; writes are idempotent).
+SEARCH_WRITE_TIMEOUT_SECONDS = env.float("SEARCH_WRITE_TIMEOUT_SECONDS", default=30)
+# The write made inside a web request (the immediate task backend of development): kept short so
+# that publishing never waits long; what it could not write is left for the next drain.
+SEARCH_INLINE_WRITE_TIMEOUT_SECONDS = env.float("SEARCH_INLINE_WRITE_TIMEOUT_SECONDS", default=2)
 
 # --- Background tasks (django-tasks) --------------------------------------
 
@@ -252,6 +259,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Record ids in paths (referrals/converters.py): integers of at most 18 digits.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
 }
 
 # --- Content security policy (django-csp 4) -------------------------------

@@ -4,9 +4,14 @@ It migrates the database (which loads the real geography), creates the page tree
 in-memory search engine (osmem-server) on a free loopback port and indexes what the database holds,
 creates the local ``admin`` account (printing its password once) and starts Django's development
 server. Then, while the site already answers, it loads whatever part of the demo content is missing
-(the index follows each part as it is published). Ctrl-C stops the server and the search engine.
+(the index follows each part as it is published), writes the index updates a slow engine could not
+take at once and compares the index with the database before saying it is ready (rebuilding it if
+they differ). While it serves it writes the pending index updates every few seconds: the job that
+production's timer runs (``search_index --process-pending``). Ctrl-C stops the server and the
+search engine.
 """
 
+import io
 import os
 import signal
 import subprocess
@@ -17,9 +22,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from elastic_transport import TransportError
+from elasticsearch import ApiError
+
 from aftercare.local_admin import LOCAL_ADMIN_USERNAME, ensure_local_admin
 from devtools.osmem import EngineError, start_engine
 from search.client import reset_client
+from search.index import index_status
+
+DRAIN_EVERY_SECONDS = 5
 
 
 class Command(BaseCommand):
@@ -60,9 +71,10 @@ class Command(BaseCommand):
             started = time.monotonic()
             self.stdout.write("Loading the demo content (the site answers meanwhile)…")
             call_command("load_demo_content")
-            self.stdout.write(f"Demo content ready and indexed ({time.monotonic() - started:.0f} s).")
+            self.stdout.write(f"Demo content loaded ({time.monotonic() - started:.0f} s); checking the search index…")
+            self.check_index()
             if server is not None:
-                server.wait()
+                self.serve_and_drain(server)
         except KeyboardInterrupt:
             self.stdout.write("Stopping…")
         finally:
@@ -71,6 +83,51 @@ class Command(BaseCommand):
                 _stop_group(server)
             engine.stop()
             self.stdout.write("Search engine stopped.")
+
+    def drain(self, *, retry_now=False) -> str:
+        """Writes the pending index updates (rebuilding an index the engine lost); what it did, or ""."""
+        output = io.StringIO()
+        options = ["--retry-now"] if retry_now else []
+        try:
+            call_command("search_index", "--process-pending", *options, stdout=output, stderr=output)
+        except CommandError as error:
+            return f"{output.getvalue().strip()} {error}".strip()
+        text = output.getvalue().strip()
+        return "" if text.startswith("Index updates: 0 written, 0 failed") else text
+
+    def check_index(self) -> bool:
+        """Drains the pending updates, then compares the index with the database (rebuilding once if
+        they differ); says "ready" only when they match."""
+        for _ in range(2):
+            self.drain(retry_now=True)
+            try:
+                state = index_status()
+            except (TransportError, ApiError) as error:
+                self.stdout.write(self.style.WARNING(f"Search index not checked, the engine did not answer: {error}"))
+                return False
+            counts = ", ".join(f"{state.indexed[t]} / {state.expected[t]} {t}" for t in state.expected)
+            if state.in_sync:
+                self.stdout.write(self.style.SUCCESS(f"Demo content ready and indexed ({counts} in index / database)."))
+                return True
+            self.stdout.write(self.style.WARNING(f"The search index differs from the database ({counts}): rebuilding."))
+            call_command("search_index", "--rebuild", "--no-progress")
+        self.stdout.write(self.style.ERROR("The search index still differs from the database (search_index --status)."))
+        return False
+
+    def serve_and_drain(self, server: subprocess.Popen) -> None:
+        """Waits for the server to end, writing the pending index updates every few seconds meanwhile."""
+        while True:
+            try:
+                server.wait(timeout=DRAIN_EVERY_SECONDS)
+                return
+            except subprocess.TimeoutExpired:
+                pass
+            try:
+                done = self.drain()
+            except Exception as error:  # the engine or the database hiccupped: the next round retries
+                done = f"search index: pending updates not written now ({type(error).__name__}: {error})"
+            if done:
+                self.stdout.write(done)
 
     def _start_server(self, addrport, engine_url) -> subprocess.Popen:
         """Django's development server (and its autoreloader child) in a process group of their own, so
