@@ -4,7 +4,8 @@ It migrates the database (which loads the real geography), creates the page tree
 in-memory search engine (osmem-server) on a free loopback port and indexes what the database holds,
 creates the local ``admin`` account (printing its password once) and starts Django's development
 server. Then, while the site already answers, it loads whatever part of the demo content is missing
-(the index follows each part as it is published). Ctrl-C stops the server and the search engine.
+(the index follows each part as it is published) and, with DEBUG on, the demo staff of every role
+and the sample referrals (``referrals_demo``, printing the accounts and their shared password once). Ctrl-C stops the server and the search engine.
 """
 
 import os
@@ -61,6 +62,10 @@ class Command(BaseCommand):
             self.stdout.write("Loading the demo content (the site answers meanwhile)…")
             call_command("load_demo_content")
             self.stdout.write(f"Demo content ready and indexed ({time.monotonic() - started:.0f} s).")
+            if settings.DEBUG:
+                call_command("referrals_demo", stdout=self.stdout)  # demo staff of every role, sample referrals
+            else:
+                self.stdout.write("DEBUG is off: no demo staff accounts and no sample referrals are created.")
             if server is not None:
                 server.wait()
         except KeyboardInterrupt:
