@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.test.utils import override_settings
-from django.utils import timezone
 
 from viewflow.workflow.models import Task
 

@@ -5,7 +5,8 @@ in-memory search engine (osmem-server) on a free loopback port and indexes what 
 creates the local ``admin`` account (printing its password once) and starts Django's development
 server. Then, while the site already answers, it loads whatever part of the demo content is missing
 (the index follows each part as it is published) and, with DEBUG on, the demo staff of every role
-and the sample referrals (``referrals_demo``, printing the accounts and their shared password once). Ctrl-C stops the server and the search engine.
+and the sample referrals (``referrals_demo``, printing the accounts and their shared password once).
+Ctrl-C stops the server and the search engine.
 """
 
 import os
