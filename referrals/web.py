@@ -26,7 +26,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 
 from cms.models import Ambito, Municipality, Organization, Role, Theme
 
-from . import privacy, reports, selectors, services
+from . import charts, privacy, reports, selectors, services
 from .actions import REFERRAL_ACTIONS, TASK_ACTIONS, start_referral
 from .exceptions import Conflict
 from .models import Consent, Outcome, State, Urgency
@@ -452,11 +452,21 @@ def report(request):
             "key": key,
             "title": title,
             "rows": data[key],
-            "chart": mark_safe(reports.bar_chart_svg(data[key], minimum=minimum)),  # noqa: S308 (labels escaped)
+            "heading": charts.COLUMN_HEADINGS[key],
+            "chart": mark_safe(charts.bar_chart_svg(data[key], minimum=minimum)),  # noqa: S308 (labels escaped)
         }
         for key, title in reports.DIMENSIONS
     ]
-    return page(request, "reports.html", {"report": data, "sections": sections, "query": request.GET})
+    medians = [
+        {"title": title, "value": charts.duration_label(data[key]), "missing": data[key] is None}
+        for key, title in (
+            ("median_days_to_accept", _("Median time from submission to acceptance")),
+            ("median_days_to_close", _("Median time from submission to closing")),
+        )
+    ]
+    return page(
+        request, "reports.html", {"report": data, "sections": sections, "medians": medians, "query": request.GET}
+    )
 
 
 @staff_page
