@@ -52,12 +52,14 @@ def _browser_tools():
         pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def site(tmp_path_factory, search_engine):
-    """The base URL of the site under gunicorn (test settings), with the seeded content indexed.
+    """The base URL of the site under gunicorn (test settings), with the seeded content indexed and the
+    demo staff with their sample referrals: one server for the public-site and the staff tests (migrating
+    a database takes longer than all the tests of a module).
 
-    Module-scoped: the database helper of tests/deploy names its database after the process, so the
-    server and its database are gone before the deploy tests make theirs."""
+    Package-scoped: the database helper of tests/deploy names its database after the process, so the
+    server and its database are gone (at the end of tests/browser) before the deploy tests make theirs."""
     tmp_path = tmp_path_factory.mktemp("browser-site")
     database_url, drop_database = _own_database_url(tmp_path)
     port = free_loopback_port()
