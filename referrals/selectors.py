@@ -18,7 +18,15 @@ from cms.models import Membership, Role, Service
 
 from .exceptions import NOT_FOUND
 from .flows import EmergencyCallFlow, ReferralFlow
-from .models import TERMINAL_STATES, AuditEvent, Beneficiary, EmergencyCallProcess, ReferralNote, ReferralProcess
+from .models import (
+    TERMINAL_STATES,
+    AuditEvent,
+    Beneficiary,
+    Consent,
+    EmergencyCallProcess,
+    ReferralNote,
+    ReferralProcess,
+)
 from .permissions import Actor, Scope, View
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
@@ -270,6 +278,49 @@ def services_search(*, query: str = "", theme: str = "", municipality: str = "",
     return (
         Service.objects.filter(pk__in=ids)
         .select_related("organization")
-        .prefetch_related("themes", "service_at_locations__location__municipality")
+        .prefetch_related("themes", "languages_spoken", "service_at_locations__location__municipality")
         .order_by("name", "pk")
     )
+
+
+# --- what is on file for a beneficiary, for the start form ---------------------------------
+
+
+def beneficiary_of_office(user, code: str) -> Beneficiary | None:
+    """A beneficiary of the social worker's office by code (``None`` when there is none, or not theirs)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    beneficiary = Beneficiary.objects.filter(code=code, erased_at__isnull=True).select_related("personal_data").first()
+    if beneficiary is None or not Scope.of(user).owns_office_of(beneficiary):
+        return None
+    return beneficiary
+
+
+def consented_organisations(beneficiary: Beneficiary | None) -> set[int]:
+    """Organisations the beneficiary's active consents cover."""
+    if beneficiary is None:
+        return set()
+    return set(
+        Consent.objects.filter(beneficiary=beneficiary, revoked_at__isnull=True).values_list(
+            "organization_id", flat=True
+        )
+    )
+
+
+def on_file(beneficiary: Beneficiary) -> dict:
+    """What the office already holds about a beneficiary: name and contact, active consents, referrals."""
+    return {
+        "beneficiary": beneficiary,
+        "personal": getattr(beneficiary, "personal_data", None),
+        "consents": list(
+            Consent.objects.filter(beneficiary=beneficiary, revoked_at__isnull=True)
+            .select_related("organization")
+            .order_by("organization__name")
+        ),
+        "referrals": list(
+            ReferralProcess.objects.filter(beneficiary=beneficiary)
+            .select_related("service", "organization")
+            .order_by("-created")[:10]
+        ),
+    }

@@ -24,19 +24,21 @@ from django.views.decorators.http import require_POST
 from rest_framework.exceptions import ValidationError
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from cms.models import Ambito, Municipality, Organization, Role, Theme
+from cms.models import Ambito, Organization, Role, Theme
 
 from . import privacy, reports, selectors, services
-from .actions import REFERRAL_ACTIONS, TASK_ACTIONS, start_referral
+from .actions import REFERRAL_ACTIONS, TASK_ACTIONS
 from .exceptions import Conflict
-from .models import Consent, Outcome, State, Urgency
+from .forms import ReferralStartForm, language_choices, municipality_choices
+from .labels import language_name
+from .models import Consent, Outcome, State
 from .permissions import Scope
+from .privacy import CONTACT, IDENTITY
 from .serializers import (
     ConsentRecordInput,
     EmergencyAcceptInput,
     EmergencyCallInput,
     ReasonInput,
-    StartInput,
     present_inbox_item,
     present_referral,
     present_task,
@@ -97,9 +99,9 @@ def log(request, reads, page: str) -> None:
     privacy.log_reads(request.user, reads, purpose=f"web:{page}")
 
 
-def page(request, template, context):
+def page(request, template, context, status=200):
     scope = Scope.of(request.user)
-    return render(request, f"referrals/web/{template}", {"scope": scope, **context})
+    return render(request, f"referrals/web/{template}", {"scope": scope, **context}, status=status)
 
 
 def paginated(request, queryset):
@@ -185,82 +187,77 @@ def queue(request):
 # --- starting a referral ----------------------------------------------------------
 
 
-def start_data(post) -> dict:
-    """The flat form of the start page, in the shape of ``StartInput``."""
-    data = {
-        name: post.get(name, "")
-        for name in (
-            "service",
-            "theme",
-            "need",
-            "case_notes",
-            "urgency",
-            "preferred_language",
-            "municipality",
-            "availability",
-        )
-    }
-    data["preferred_language"] = data["preferred_language"] or None
-    if post.get("beneficiary_code"):
-        data["beneficiary"] = {"code": post["beneficiary_code"]}
-    else:
-        data["beneficiary"] = {name: post.get(name, "") for name in ("first_name", "last_name", "phone", "email")}
-    office = post.get("office", "")
-    if office.startswith("municipality:"):
-        data["office_municipality"] = office.split(":", 1)[1]
-    elif office.startswith("ambito:"):
-        data["office_ambito"] = office.split(":", 1)[1]
-    if post.get("consent_given_on"):
-        data["consent"] = {
-            "given_on": post["consent_given_on"],
-            "method": post.get("consent_method", ""),
-            "document_reference": post.get("consent_reference", ""),
-        }
-    data["submit"] = post.get("submit") == "1"
-    return data
-
-
 @staff_page
 def referral_start(request):
-    """Step 1: find the target service in the directory; step 2: the referral form."""
+    """Step 1: find the target service in the directory (and the person, if already on file);
+    step 2: the referral form, shown again with everything typed when something is refused."""
     scope = Scope.of(request.user)
     if not scope.is_social_worker:
         raise PermissionDenied
     if request.method == "POST":
-        referral = start_referral(request.user, parse(StartInput, start_data(request.POST)))
-        messages.success(request, _("Referral %(number)s saved.") % {"number": referral.number})
-        return redirect("referrals-web:referral", pk=referral.pk)
-    service = None
-    if request.GET.get("service", "").isdigit():
-        service = public_services().filter(pk=request.GET["service"]).first()
+        form = ReferralStartForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                referral = services.referral_start(worker=request.user, **form.service_arguments())
+            except DjangoValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("Referral %(number)s saved.") % {"number": referral.number})
+                return redirect("referrals-web:referral", pk=referral.pk)
+        service = form.cleaned_data.get("service") if hasattr(form, "cleaned_data") else None
+        service = service or public_services().filter(pk=_digits(request.POST.get("service"))).first()
+        context = _start_context(request, service=service, code=request.POST.get("beneficiary_code", ""))
+        return page(request, "referral_start.html", {**context, "form": form}, status=400)
+    service = public_services().filter(pk=_digits(request.GET.get("service"))).first()
+    context = _start_context(request, service=service, code=request.GET.get("beneficiary", ""))
+    form = None
+    if service is not None:
+        form = ReferralStartForm(
+            user=request.user, initial={"service": service.pk, "beneficiary_code": context["code"]}
+        )
+    return page(request, "referral_start.html", {**context, "form": form})
+
+
+def _digits(value) -> int | None:
+    return int(value) if str(value or "").isdigit() else None
+
+
+def _start_context(request, *, service, code: str) -> dict:
+    """The directory search, and what is on file for the person whose code was given."""
+    person = selectors.beneficiary_of_office(request.user, code)
+    consented = selectors.consented_organisations(person)
+    on_file = None
+    if person is not None:
+        on_file = selectors.on_file(person)
+        if on_file["personal"] is not None:
+            log(request, [(person.pk, None, {IDENTITY, CONTACT})], "start")
+    query = {key: request.GET.get(key, "").strip() for key in ("q", "theme", "municipality", "language")}
     results = []
-    if service is None and any(request.GET.get(key) for key in ("q", "theme", "municipality")):
-        results = selectors.services_search(
-            query=request.GET.get("q", ""),
-            theme=request.GET.get("theme", ""),
-            municipality=request.GET.get("municipality", ""),
-        )[:30]
-    offices = [("municipality:" + m.istat_code, str(m)) for m in _municipalities(scope.office_municipalities)] + [
-        ("ambito:" + a.slug, _("Ambito office of %(name)s") % {"name": a.name})
-        for a in Ambito.objects.filter(pk__in=scope.office_ambiti)
-    ]
-    return page(
-        request,
-        "referral_start.html",
-        {
-            "service": service,
-            "results": results,
-            "themes": Theme.objects.all(),
-            "offices": offices,
-            "urgencies": Urgency.choices,
-            "consent_methods": Consent.Method.choices,
-            "query": request.GET,
-        },
-    )
-
-
-def _municipalities(pks):
-    return Municipality.objects.filter(pk__in=pks)
+    if service is None and any(query.values()):
+        results = [
+            {
+                "service": found,
+                "comuni": sorted({sal.location.municipality.name for sal in found.service_at_locations.all()}),
+                "languages": sorted(language_name(lang.code, lang.name) for lang in found.languages_spoken.all()),
+                "consent": found.organization_id in consented,
+            }
+            for found in selectors.services_search(
+                query=query["q"], theme=query["theme"], municipality=query["municipality"], language=query["language"]
+            )[:30]
+        ]
+    return {
+        "service": service,
+        "service_consent": service is not None and service.organization_id in consented,
+        "results": results,
+        "searched": any(query.values()),
+        "query": query,
+        "code": person.code if person else code.strip().upper(),
+        "code_unknown": bool(code.strip()) and person is None,
+        "on_file": on_file,
+        "themes": Theme.objects.all(),
+        "languages": language_choices(),
+        "comuni": municipality_choices(),
+    }
 
 
 # --- one referral ---------------------------------------------------------------------
