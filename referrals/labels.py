@@ -5,11 +5,11 @@ zone, and "overdue by 2 working days" phrases (counted with ``referrals.sla``).
 Nothing here queries the database per row: a page shows a hundred rows with the same queries as one.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf.locale import LANG_INFO
 from django.utils import formats, timezone
-from django.utils.dateparse import parse_datetime
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +78,15 @@ def when(value, format_name: str = "SHORT_DATETIME_FORMAT") -> str:
     """A date and time in the active language's format and the local time zone (Europe/Rome)."""
     moment = as_datetime(value)
     return formats.date_format(moment, format_name) if moment else ""
+
+
+def day(value) -> str:
+    """A date in the active language's short format."""
+    if isinstance(value, str):
+        value = parse_date(value[:10])
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if isinstance(value, date) else ""
 
 
 def due_phrase(value, now: datetime | None = None) -> str:

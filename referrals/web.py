@@ -17,8 +17,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from rest_framework.exceptions import ValidationError
@@ -29,9 +31,9 @@ from cms.models import Ambito, Organization, Role, Theme
 from . import privacy, reports, selectors, services
 from .actions import REFERRAL_ACTIONS, TASK_ACTIONS
 from .exceptions import Conflict
-from .forms import ReferralStartForm, language_choices, municipality_choices
+from .forms import REQUIRED, ReferralStartForm, language_choices, municipality_choices
 from .labels import language_name
-from .models import Consent, Outcome, State
+from .models import CloseResult, Consent, Outcome, State, Urgency
 from .permissions import Scope
 from .privacy import CONTACT, IDENTITY
 from .serializers import (
@@ -137,26 +139,63 @@ def inbox(request):
             present_task(task, task.process.referralprocess, user=request.user, reads=reads)
             for task in selectors.queue_for(request.user)[:10]
         ]
-    overdue_count = selectors.overdue_for(request.user).count() if scope.is_network_manager else 0
     log(request, reads, "inbox")
-    return page(request, "inbox.html", {"tasks": tasks, "queue": queue, "overdue_count": overdue_count})
+    return page(request, "inbox.html", {"tasks": tasks, "queue": queue, "counts": selectors.inbox_counts(request.user)})
+
+
+def list_filters(get) -> selectors.ReferralFilters:
+    """The filters of a referral list from the query string (unknown values are ignored)."""
+    organization = get.get("organization", "")
+    return selectors.ReferralFilters(
+        q=get.get("q", "").strip()[:40],
+        state=get.get("state", "") if get.get("state") in State.values else "",
+        theme=get.get("theme", "").strip()[:50],
+        urgency=get.get("urgency", "") if get.get("urgency") in Urgency.values else "",
+        ambito=get.get("ambito", "").strip()[:100],
+        organization=int(organization) if organization.isdigit() else None,
+        mine=get.get("mine") == "1",
+        overdue=get.get("overdue") == "1",
+        sort=get.get("sort", "") if get.get("sort") in selectors.SORTS else "newest",
+    )
+
+
+SORT_CHOICES = (
+    ("newest", _lazy("Newest first")),
+    ("oldest", _lazy("Oldest first")),
+    ("due", _lazy("Nearest time limit first")),
+    ("urgency", _lazy("Most urgent first")),
+    ("number", _lazy("By number")),
+)
 
 
 @staff_page
 def referral_list(request):
+    """Who: social workers (their office), network managers (their ambiti), coordinators (their organisations)."""
     scope = Scope.of(request.user)
     if not scope.has_any(Role.SOCIAL_WORKER, Role.NETWORK_MANAGER, Role.COORDINATOR):
         raise PermissionDenied
-    state = request.GET.get("state") or None
-    overdue = request.GET.get("overdue") == "1"
-    results = paginated(request, selectors.referrals_for(request.user, state=state, overdue=overdue))
+    filters = list_filters(request.GET)
+    results = paginated(request, selectors.referral_search(request.user, filters))
     reads = []
     rows = [present_referral(referral, scope.views_of(referral), reads=reads) for referral in results]
     log(request, reads, "referrals")
+    counts = selectors.state_counts(request.user, filters)
+    tabs = [(value, label, counts[value]) for value, label in State.choices if counts.get(value)]
     return page(
         request,
         "referral_list.html",
-        {"rows": rows, "page_obj": results, "states": State.choices, "state": state, "overdue": overdue},
+        {
+            "rows": rows,
+            "page_obj": results,
+            "filters": filters,
+            "tabs": tabs,
+            "total": sum(counts.values()),
+            "states": State.choices,
+            "urgencies": Urgency.choices,
+            "themes": Theme.objects.all(),
+            "sorts": SORT_CHOICES,
+            **selectors.filter_options(request.user),
+        },
     )
 
 
@@ -263,8 +302,20 @@ def _start_context(request, *, service, code: str) -> dict:
 # --- one referral ---------------------------------------------------------------------
 
 
+TRIAGE_CHOICES = (
+    ("approve", _lazy("Approve")),
+    ("return", _lazy("Return for more information")),
+    ("reject", _lazy("Reject")),
+)
+REVIEW_CHOICES = (("accept", _lazy("Accept")), ("decline", _lazy("Decline")), ("waiting_list", _lazy("Waiting list")))
+
+
 @staff_page
 def referral_detail(request, pk):
+    return _referral_page(request, pk)
+
+
+def _referral_page(request, pk, *, retry=None, status=200):
     scope = Scope.of(request.user)
     try:
         referral = selectors.referral_get(request.user, pk)
@@ -285,6 +336,8 @@ def referral_detail(request, pk):
     volunteer_step = next((task for task in steps if task.flow_task.name == "volunteer_task"), None)
     team = selectors.team_of(referral) if volunteer_step and scope.is_actor("coordinator", referral) else []
     redirect_query = request.GET.get("service_q", "").strip()
+    if retry and "redirect" in retry and not redirect_query:
+        redirect_query = request.POST.get("service_q", "").strip()
     redirect_results = []
     if "redirect" in actions and redirect_query:
         redirect_results = selectors.services_search(query=redirect_query)[:20]
@@ -295,14 +348,67 @@ def referral_detail(request, pk):
             "referral": data,
             "history": selectors.history_for(request.user, referral),
             "actions": actions,
-            "results_choices": [("completed", _("Completed")), ("not_completed", _("Not completed"))],
+            "results_choices": CloseResult.choices,
+            "triage_choices": TRIAGE_CHOICES,
+            "review_choices": REVIEW_CHOICES,
             "volunteer_step": volunteer_step,
             "team": team,
             "is_office": scope.is_actor("office", referral),
             "redirect_query": redirect_query,
             "redirect_results": redirect_results,
+            "retry": retry or {},
+        },
+        status=status,
+    )
+
+
+@staff_page
+def referral_print(request, pk):
+    """A printable summary: what this person may see of the referral, its personal parts logged as a read."""
+    scope = Scope.of(request.user)
+    referral = selectors.referral_get(request.user, pk)
+    reads = []
+    data = present_referral(referral, scope.views_of(referral), reads=reads, notes=selectors.progress_notes(referral))
+    log(request, reads, "print")
+    return page(
+        request,
+        "referral_print.html",
+        {
+            "referral": data,
+            "history": selectors.history_for(request.user, referral),
+            "is_office": scope.is_actor("office", referral),
+            "printing": True,
+            "printed_at": timezone.now(),
         },
     )
+
+
+def field_errors(error) -> dict[str, list[str]]:
+    """A refusal (DRF or Django) as plain sentences per form field; ``all`` for the form as a whole."""
+    detail = getattr(error, "detail", None)
+    if detail is None:
+        detail = error.message_dict if hasattr(error, "error_dict") else {"all": error.messages}
+    if not isinstance(detail, dict):
+        detail = {"all": detail}
+    out: dict[str, list[str]] = {}
+    for field, items in detail.items():
+        key = "all" if field in ("non_field_errors", "__all__") else field
+        for item in items if isinstance(items, list) else [items]:
+            out.setdefault(key, []).append(plain_words(item))
+    return out
+
+
+def plain_words(item) -> str:
+    code = getattr(item, "code", None)
+    if code in ("required", "blank", "null"):
+        return str(REQUIRED)
+    if code in ("invalid_choice", "does_not_exist", "incorrect_type"):
+        return _("Choose one of the options.")
+    return str(item)
+
+
+def form_data(post) -> dict:
+    return {key: post.get(key, "") for key in post if key != "csrfmiddlewaretoken"}
 
 
 @require_POST
@@ -312,8 +418,12 @@ def referral_action(request, pk, action):
         raise Http404
     spec = REFERRAL_ACTIONS[action]
     referral = selectors.referral_get(request.user, pk)
-    data = parse(spec.input, request.POST)
-    referral = spec.run(request.user, referral, data)
+    try:
+        data = parse(spec.input, request.POST)
+        referral = spec.run(request.user, referral, data)
+    except (ValidationError, DjangoValidationError) as error:
+        retry = {action: {"data": form_data(request.POST), "errors": field_errors(error)}}
+        return _referral_page(request, pk, retry=retry, status=400)
     messages.success(
         request,
         _("Done: referral %(number)s is now “%(state)s”.")

@@ -26,3 +26,8 @@ def when(value, format_name="SHORT_DATETIME_FORMAT"):
 @register.filter
 def due_phrase(value):
     return labels.due_phrase(value)
+
+
+@register.filter
+def day(value):
+    return labels.day(value) or "—"
