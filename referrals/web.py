@@ -28,7 +28,7 @@ from viewflow.workflow.exceptions import FlowLockFailed
 
 from cms.models import Ambito, Organization, Role, Theme
 
-from . import privacy, reports, selectors, services
+from . import meeting, privacy, reports, selectors, services
 from .actions import REFERRAL_ACTIONS, TASK_ACTIONS
 from .exceptions import Conflict
 from .forms import REQUIRED, ReferralStartForm, language_choices, municipality_choices
@@ -439,6 +439,10 @@ def referral_action(request, pk, action):
 
 @staff_page
 def task_detail(request, pk):
+    return _task_page(request, pk)
+
+
+def _task_page(request, pk, *, retry=None, status=200):
     task = selectors.volunteer_task_get(request.user, pk)
     reads = []
     data = present_task(
@@ -449,7 +453,20 @@ def task_detail(request, pk):
         notes=selectors.notes_of(task, request.user),
     )
     log(request, reads, "task")
-    return page(request, "task_detail.html", {"task": data, "outcomes": Outcome.choices})
+    referral = task.process.referralprocess
+    return page(
+        request,
+        "task_detail.html",
+        {
+            "task": data,
+            "outcomes": Outcome.choices,
+            "places": meeting.meeting_places(referral),
+            "coordinators": meeting.coordinators(referral),
+            "organization": referral.organization,
+            "retry": retry or {},
+        },
+        status=status,
+    )
 
 
 @require_POST
@@ -458,7 +475,13 @@ def task_action(request, pk, action):
     if action not in TASK_ACTIONS:
         raise Http404
     task = selectors.organisation_task_get(request.user, pk)
-    TASK_ACTIONS[action].run(request.user, task, parse(TASK_ACTIONS[action].input, request.POST))
+    try:
+        TASK_ACTIONS[action].run(request.user, task, parse(TASK_ACTIONS[action].input, request.POST))
+    except (ValidationError, DjangoValidationError) as error:
+        retry = {action.replace("-", "_"): {"data": form_data(request.POST), "errors": field_errors(error)}}
+        if action == "assign":
+            return _referral_page(request, task.process_id, retry=retry, status=400)
+        return _task_page(request, pk, retry=retry, status=400)
     messages.success(request, _("Done."))
     try:
         selectors.volunteer_task_get(request.user, pk)
@@ -472,19 +495,28 @@ def task_action(request, pk, action):
 
 @staff_page
 def beneficiary(request, code):
+    """Who: a social worker of the beneficiary's office. Consents: list, record, revoke."""
     person = selectors.beneficiary_get(request.user, code)
+    retry = {}
     if request.method == "POST":
-        if request.POST.get("revoke"):
-            revoke = request.POST["revoke"]
-            consent = Consent.objects.filter(pk=revoke, beneficiary=person).first() if revoke.isdigit() else None
-            if consent is None:
-                raise Http404
-            services.consent_revoke(user=request.user, consent=consent, **parse(ReasonInput, request.POST))
-            messages.success(request, _("Consent revoked; the referrals to that organisation were stopped."))
+        form = "revoke" if request.POST.get("revoke") else "record"
+        try:
+            if form == "revoke":
+                revoke = request.POST["revoke"]
+                consent = Consent.objects.filter(pk=revoke, beneficiary=person).first() if revoke.isdigit() else None
+                if consent is None:
+                    raise Http404
+                services.consent_revoke(user=request.user, consent=consent, **parse(ReasonInput, request.POST))
+                messages.success(request, _("Consent revoked; the referrals to that organisation were stopped."))
+            else:
+                services.consent_record(
+                    user=request.user, beneficiary=person, **parse(ConsentRecordInput, request.POST)
+                )
+                messages.success(request, _("Consent recorded."))
+        except (ValidationError, DjangoValidationError) as error:
+            retry = {form: {"data": form_data(request.POST), "errors": field_errors(error)}}
         else:
-            services.consent_record(user=request.user, beneficiary=person, **parse(ConsentRecordInput, request.POST))
-            messages.success(request, _("Consent recorded."))
-        return redirect("referrals-web:beneficiary", code=person.code)
+            return redirect("referrals-web:beneficiary", code=person.code)
     return page(
         request,
         "beneficiary.html",
@@ -493,7 +525,9 @@ def beneficiary(request, code):
             "consents": Consent.objects.filter(beneficiary=person).select_related("organization"),
             "organizations": Organization.objects.filter(live=True).order_by("name"),
             "consent_methods": Consent.Method.choices,
+            "retry": retry,
         },
+        status=400 if retry else 200,
     )
 
 
@@ -505,19 +539,24 @@ def emergency_calls(request):
     scope = Scope.of(request.user)
     if not (scope.is_network_manager or scope.is_coordinator):
         raise PermissionDenied
+    retry = {}
     if request.method == "POST":
         data = {
             "need": request.POST.get("need", ""),
             "theme": request.POST.get("theme", ""),
             "ambiti": request.POST.getlist("ambiti"),
         }
-        call = services.emergency_call_open(user=request.user, **parse(EmergencyCallInput, data))
-        messages.success(
-            request,
-            _("Emergency call %(number)s sent to %(count)s organisations.")
-            % {"number": call.number, "count": call.organizations.count()},
-        )
-        return redirect("referrals-web:emergency-calls")
+        try:
+            call = services.emergency_call_open(user=request.user, **parse(EmergencyCallInput, data))
+        except (ValidationError, DjangoValidationError) as error:
+            retry = {"open": {"data": data, "errors": field_errors(error)}}
+        else:
+            messages.success(
+                request,
+                _("Emergency call %(number)s sent to %(count)s organisations.")
+                % {"number": call.number, "count": call.organizations.count()},
+            )
+            return redirect("referrals-web:emergency-calls")
     return page(
         request,
         "emergency.html",
@@ -525,7 +564,9 @@ def emergency_calls(request):
             "calls": paginated(request, selectors.emergency_calls_for(request.user)),
             "themes": Theme.objects.all(),
             "ambiti": Ambito.objects.filter(pk__in=scope.managed_ambiti),
+            "retry": retry,
         },
+        status=400 if retry else 200,
     )
 
 
