@@ -72,23 +72,8 @@ def staff_page(view):
 
 
 def flatten(error) -> list[str]:
-    detail = getattr(error, "detail", None)
-    if detail is None:
-        detail = error.message_dict if hasattr(error, "error_dict") else {"": error.messages}
-    out = []
-
-    def walk(value, field=""):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, key if key not in ("non_field_errors", "__all__") else field)
-        elif isinstance(value, list):
-            for item in value:
-                walk(item, field)
-        else:
-            out.append(f"{field}: {value}" if field else str(value))
-
-    walk(detail)
-    return out
+    """A refusal as plain sentences, for a message at the top of the page the person returns to."""
+    return [message for messages_ in field_errors(error).values() for message in messages_]
 
 
 def parse(serializer_class, data):
