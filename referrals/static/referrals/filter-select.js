@@ -10,6 +10,7 @@
     box.type = "search";
     box.className = "filter-box";
     box.setAttribute("aria-label", select.getAttribute("data-filter-label") || document.documentElement.getAttribute("data-filter-label") || "Filter");
+    box.placeholder = box.getAttribute("aria-label");
     box.setAttribute("aria-controls", select.id);
     box.setAttribute("autocomplete", "off");
     select.parentNode.insertBefore(box, select);
