@@ -55,22 +55,9 @@ class LenientChoiceField(forms.ChoiceField):
         return resolve_choice(value, self.choices) or value if value else value
 
 
-class ReferralStartForm(forms.Form):
-    service = forms.ModelChoiceField(
-        queryset=public_services(),
-        widget=forms.HiddenInput,
-        error_messages={
-            "required": _("Choose the service again from the directory."),
-            "invalid_choice": _("This service is no longer in the directory: choose another one."),
-        },
-    )
-    office = forms.ChoiceField(label=_("Office"), required=False)
-    beneficiary_code = forms.CharField(
-        label=_("Code of a person already on file"),
-        required=False,
-        max_length=20,
-        help_text=_("For example B-7K3Q-9XW2. Leave empty for a new person."),
-    )
+class ReferralDetailsForm(forms.Form):
+    """What a social worker writes about a referral: the person's contact, the need, where and when."""
+
     first_name = forms.CharField(label=_("First name"), required=False, max_length=100)
     last_name = forms.CharField(label=_("Last name"), required=False, max_length=100)
     phone = forms.CharField(label=_("Phone"), required=False, max_length=30)
@@ -118,6 +105,90 @@ class ReferralStartForm(forms.Form):
         max_length=200,
         help_text=_("For example: Tuesday mornings."),
     )
+
+    # Fields of the service's errors that are not fields of this form.
+    SERVICE_ERROR_FIELDS = {"beneficiary": "beneficiary_code", "consent": "consent_given_on", "organization": "service"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.scope = Scope.of(user)
+        self.fields["preferred_language"].choices = [("", _("Not known"))] + language_choices()
+        self.fields["municipality"].choices = [("", _("Choose a comune"))] + municipality_choices()
+        for name in ("preferred_language", "municipality"):
+            self.fields[name].widget.attrs["data-filterable"] = "1"
+
+    def clean_preferred_language(self):
+        code = self.cleaned_data["preferred_language"]
+        return SpokenLanguage.objects.filter(code=code).first() if code else None
+
+    def clean_municipality(self):
+        return Municipality.objects.get(istat_code=self.cleaned_data["municipality"])
+
+    def details(self) -> dict:
+        data = self.cleaned_data
+        names = ("theme", "need", "case_notes", "urgency", "preferred_language", "municipality", "availability")
+        return {name: data[name] for name in names}
+
+    def personal_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("first_name", "last_name", "phone", "email")}
+
+    def add_service_errors(self, error) -> None:
+        """Puts the service's refusal (a Django ``ValidationError``) next to the fields it concerns."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for field, messages in error.message_dict.items():
+            name = self.SERVICE_ERROR_FIELDS.get(field, field)
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class ReferralEditForm(ReferralDetailsForm):
+    """A draft, or a referral returned for more information, corrected by its office."""
+
+    field_order = ["first_name", "last_name", "phone", "email"]
+
+    @classmethod
+    def initial_of(cls, referral) -> dict:
+        personal = getattr(referral.beneficiary, "personal_data", None)
+        initial = {
+            "theme": referral.theme.code,
+            "need": referral.need,
+            "case_notes": referral.case_notes,
+            "urgency": referral.urgency,
+            "preferred_language": referral.preferred_language_id or "",
+            "municipality": referral.municipality.istat_code,
+            "availability": referral.availability,
+        }
+        if personal is not None:
+            initial.update(
+                first_name=personal.first_name, last_name=personal.last_name, phone=personal.phone, email=personal.email
+            )
+        return initial
+
+    def clean(self):
+        data = super().clean()
+        if "first_name" in self.data and not data.get("first_name"):
+            self.add_error("first_name", _("Write the person's first name."))
+        return data
+
+
+class ReferralStartForm(ReferralDetailsForm):
+    service = forms.ModelChoiceField(
+        queryset=public_services(),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Choose the service again from the directory."),
+            "invalid_choice": _("This service is no longer in the directory: choose another one."),
+        },
+    )
+    office = forms.ChoiceField(label=_("Office"), required=False)
+    beneficiary_code = forms.CharField(
+        label=_("Code of a person already on file"),
+        required=False,
+        max_length=20,
+        help_text=_("For example B-7K3Q-9XW2. Leave empty for a new person."),
+    )
     consent_given_on = forms.DateField(
         label=_("Consent given on"),
         required=False,
@@ -130,12 +201,10 @@ class ReferralStartForm(forms.Form):
     )
     submit = forms.BooleanField(label=_("Submit for triage now"), required=False)
 
+    field_order = ["service", "office", "beneficiary_code", "first_name", "last_name", "phone", "email"]
+
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.scope = Scope.of(user)
-        self.fields["preferred_language"].choices = [("", _("Not known"))] + language_choices()
-        self.fields["municipality"].choices = [("", _("Choose a comune"))] + municipality_choices()
+        super().__init__(*args, user=user, **kwargs)
         self.fields["consent_method"].choices = [("", _("Choose how"))] + list(Consent.Method.choices)
         offices = self.office_choices()
         self.fields["office"].choices = offices
@@ -148,8 +217,6 @@ class ReferralStartForm(forms.Form):
                 self.initial.setdefault(
                     "municipality", Municipality.objects.filter(pk=home).values_list("istat_code", flat=True).first()
                 )
-        for name in ("preferred_language", "municipality"):
-            self.fields[name].widget.attrs["data-filterable"] = "1"
 
     def office_choices(self) -> list[tuple[str, str]]:
         comuni = Municipality.objects.filter(pk__in=self.scope.office_municipalities).order_by("name")
@@ -171,13 +238,6 @@ class ReferralStartForm(forms.Form):
                 )
             )
         return beneficiary
-
-    def clean_preferred_language(self):
-        code = self.cleaned_data["preferred_language"]
-        return SpokenLanguage.objects.filter(code=code).first() if code else None
-
-    def clean_municipality(self):
-        return Municipality.objects.get(istat_code=self.cleaned_data["municipality"])
 
     def clean_office(self):
         value = self.cleaned_data["office"]
@@ -214,31 +274,11 @@ class ReferralStartForm(forms.Form):
                 "document_reference": data["consent_reference"],
             }
         return {
+            **self.details(),
             "service": data["service"],
-            "theme": data["theme"],
-            "need": data["need"],
-            "case_notes": data["case_notes"],
-            "urgency": data["urgency"],
-            "preferred_language": data["preferred_language"],
-            "municipality": data["municipality"],
-            "availability": data["availability"],
             "beneficiary": beneficiary,
-            "personal_data": None
-            if beneficiary
-            else {name: data[name] for name in ("first_name", "last_name", "phone", "email")},
+            "personal_data": None if beneficiary else self.personal_data(),
             "office": data.get("office"),
             "consent": consent,
             "submit": data["submit"],
         }
-
-    # Fields of the service's errors that are not fields of this form.
-    SERVICE_ERROR_FIELDS = {"beneficiary": "beneficiary_code", "consent": "consent_given_on", "organization": "service"}
-
-    def add_service_errors(self, error) -> None:
-        """Puts the service's refusal (a Django ``ValidationError``) next to the fields it concerns."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for field, messages in error.message_dict.items():
-            name = self.SERVICE_ERROR_FIELDS.get(field, field)
-            self.add_error(name if name in self.fields else None, messages)

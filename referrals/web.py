@@ -31,11 +31,11 @@ from cms.models import Ambito, Organization, Role, Theme
 from . import meeting, privacy, reports, selectors, services
 from .actions import REFERRAL_ACTIONS, TASK_ACTIONS
 from .exceptions import Conflict
-from .forms import REQUIRED, ReferralStartForm, language_choices, municipality_choices
+from .forms import REQUIRED, ReferralEditForm, ReferralStartForm, language_choices, municipality_choices
 from .labels import language_name
 from .models import CloseResult, Consent, Outcome, State, Urgency
 from .permissions import Scope
-from .privacy import CONTACT, IDENTITY
+from .privacy import CASE, CONTACT, IDENTITY
 from .serializers import (
     ConsentRecordInput,
     EmergencyAcceptInput,
@@ -344,6 +344,35 @@ def _referral_page(request, pk, *, retry=None, status=200):
             "retry": retry or {},
         },
         status=status,
+    )
+
+
+@staff_page
+def referral_edit(request, pk):
+    """Who: a social worker of the referring office, while the referral is a draft or was returned."""
+    referral = selectors.referral_get(request.user, pk)
+    if "update" not in selectors.available_actions(request.user, referral, selectors.open_steps(referral)):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ReferralEditForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.referral_update(
+                    user=request.user, referral=referral, personal_data=form.personal_data(), **form.details()
+                )
+            except DjangoValidationError as error:
+                form.add_service_errors(error)
+            else:
+                messages.success(request, _("Referral %(number)s saved.") % {"number": referral.number})
+                return redirect("referrals-web:referral", pk=referral.pk)
+    else:
+        form = ReferralEditForm(user=request.user, initial=ReferralEditForm.initial_of(referral))
+        log(request, [(referral.beneficiary_id, referral.pk, {IDENTITY, CONTACT, CASE})], "edit")
+    return page(
+        request,
+        "referral_edit.html",
+        {"referral": referral, "form": form},
+        status=400 if form.is_bound else 200,
     )
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("referrals/", web.referral_list, name="referrals"),
     path("referrals/new/", web.referral_start, name="start"),
     path("referrals/<int:pk>/", web.referral_detail, name="referral"),
+    path("referrals/<int:pk>/edit/", web.referral_edit, name="referral-edit"),
     path("referrals/<int:pk>/print/", web.referral_print, name="referral-print"),
     path("referrals/<int:pk>/<slug:action>/", web.referral_action, name="referral-action"),
     path("queue/", web.queue, name="queue"),

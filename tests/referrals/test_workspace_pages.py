@@ -415,3 +415,60 @@ def test_the_task_page_shows_where_to_meet_and_whom_to_call(world, walk, browser
     assert page.index('href="#outcome"') < page.index("Meeting place")  # one tap away, first on the page
     for secret in ("Kovalenko", "+39 333", "olena@example.org", "Nota riservata"):
         assert secret not in page
+
+
+# --- correcting a returned referral -------------------------------------------------------------------
+
+
+def test_a_returned_referral_is_corrected_on_its_own_page(walk, api, browser):
+    pk = referral_in("returned", walk, api)
+    client = browser("social_worker", "en")
+    detail = client.get(f"/workflow/referrals/{pk}/").content.decode()
+    assert f"/workflow/referrals/{pk}/edit/" in detail
+    form = client.get(f"/workflow/referrals/{pk}/edit/").content.decode()
+    assert 'value="Olena"' in form and '<option value="uk" selected>Ukrainian</option>' in form
+    refused = client.post(
+        f"/workflow/referrals/{pk}/edit/",
+        {
+            "first_name": "Olena",
+            "theme": "housing",
+            "need": "Nuovo testo del bisogno.",
+            "urgency": "high",
+            "preferred_language": "klingon",
+            "municipality": LECCO,
+        },
+    )
+    assert refused.status_code == 400
+    assert "Nuovo testo del bisogno." in refused.content.decode() and "Choose a language from the list." in (
+        refused.content.decode()
+    )
+    assert ReferralProcess.objects.get(pk=pk).need == START_PAYLOAD["need"]
+    saved = client.post(
+        f"/workflow/referrals/{pk}/edit/",
+        {
+            "first_name": "Olena",
+            "theme": "housing",
+            "need": "Nuovo testo del bisogno.",
+            "urgency": "high",
+            "preferred_language": "ar",
+            "municipality": LECCO,
+        },
+    )
+    assert saved.status_code == 302
+    referral = ReferralProcess.objects.get(pk=pk)
+    assert referral.need == "Nuovo testo del bisogno." and referral.preferred_language_id == "ar"
+
+
+@pytest.mark.parametrize("role", ["network_manager", "social_worker_other", "coordinator", "volunteer", "outsider"])
+def test_only_the_office_corrects_a_referral(walk, api, browser, role):
+    pk = referral_in("returned", walk, api)
+    response = browser(role).post(
+        f"/workflow/referrals/{pk}/edit/", {"first_name": "X", "theme": "housing", "need": "X", "municipality": LECCO}
+    )
+    assert response.status_code in (403, 404)
+    assert ReferralProcess.objects.get(pk=pk).need == START_PAYLOAD["need"]
+
+
+def test_a_submitted_referral_cannot_be_corrected(walk, browser):
+    pk = walk("submitted")
+    assert browser("social_worker").get(f"/workflow/referrals/{pk}/edit/").status_code == 403
