@@ -127,8 +127,8 @@ def report_csv(report: dict) -> str:
     for dimension, _title in DIMENSIONS:
         for row in report[dimension]:
             writer.writerow([dimension, row["key"], row["label"], shown_count(row["count"], report)])
-    for median in ("median_days_to_accept", "median_days_to_close"):
-        writer.writerow([median, "", "", "" if report[median] is None else report[median]])  # 0.0 is a value
+    for figure in ("median_days_to_accept", "median_days_to_close"):
+        writer.writerow([figure, "", "", "" if report[figure] is None else report[figure]])  # 0.0 is a value
     return out.getvalue()
 
 
