@@ -342,6 +342,7 @@ def _referral_page(request, pk, *, retry=None, status=200):
             "redirect_query": redirect_query,
             "redirect_results": redirect_results,
             "retry": retry or {},
+            "is_sample": referral.is_sample,
         },
         status=status,
     )

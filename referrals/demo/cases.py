@@ -55,6 +55,9 @@ CASES = (
     ("closed", "comune", "Rosa", "Quispe", "es", "normal", "Chiede un corso di italiano il sabato."),
     ("cancelled", "comune", "Omar", "Farah", "ar", "low", "Chiedeva un corso; si è trasferito in un altro comune."),
     ("consent_revoked", "comune", "Elira", "Dervishi", "sq", "normal", "Cercava un corso di italiano serale."),
+    ("returned", "comune", "Tigist", "Bekele", "en", "normal", "Chiede un accompagnamento per iscrivere i figli."),
+    ("outcome_recorded", "comune", "Hamza", "Ouali", "ar", "normal", "Cerca un gruppo di conversazione serale."),
+    ("draft", "ambito", "Svitlana", "Kravets", "uk", "normal", "Vorrebbe un corso di italiano per la figlia."),
 )
 
 REASONS = {

@@ -161,6 +161,9 @@ def test_each_demo_account_logs_in_and_finds_work_waiting(demo):
         html = listing.content.decode()
         own, other = ("Lecco", "Monza") if username.startswith("lecco") else ("Monza", "Lecco")
         assert f"Corso di italiano ({own})" in html and f"Corso di italiano ({other})" not in html, username
+    sample = ReferralProcess.objects.filter(office_municipality__name="Lecco").first()
+    page = log_in("lecco-comune").get(f"/workflow/referrals/{sample.pk}/").content.decode()
+    assert "Sample data: this referral and its person were invented for the demo." in page
     assert set(LANDING) | {"lecco-editor", "lecco-moderator", "monza-editor", "monza-moderator"} == {
         account.username for account in ACCOUNTS
     }
