@@ -21,7 +21,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rest_framework.exceptions import ValidationError
@@ -142,11 +142,11 @@ def list_filters(get) -> selectors.ReferralFilters:
 
 
 SORT_CHOICES = (
-    ("newest", _lazy("Newest first")),
-    ("oldest", _lazy("Oldest first")),
-    ("due", _lazy("Nearest time limit first")),
-    ("urgency", _lazy("Most urgent first")),
-    ("number", _lazy("By number")),
+    ("newest", gettext_lazy("Newest first")),
+    ("oldest", gettext_lazy("Oldest first")),
+    ("due", gettext_lazy("Nearest time limit first")),
+    ("urgency", gettext_lazy("Most urgent first")),
+    ("number", gettext_lazy("By number")),
 )
 
 
@@ -285,11 +285,15 @@ def _start_context(request, *, service, code: str) -> dict:
 
 
 TRIAGE_CHOICES = (
-    ("approve", _lazy("Approve")),
-    ("return", _lazy("Return for more information")),
-    ("reject", _lazy("Reject")),
+    ("approve", gettext_lazy("Approve")),
+    ("return", gettext_lazy("Return for more information")),
+    ("reject", gettext_lazy("Reject")),
 )
-REVIEW_CHOICES = (("accept", _lazy("Accept")), ("decline", _lazy("Decline")), ("waiting_list", _lazy("Waiting list")))
+REVIEW_CHOICES = (
+    ("accept", gettext_lazy("Accept")),
+    ("decline", gettext_lazy("Decline")),
+    ("waiting_list", gettext_lazy("Waiting list")),
+)
 
 
 @staff_page
