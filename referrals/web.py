@@ -2,8 +2,9 @@
 
 Server-rendered, session login, no JavaScript needed. They show the same shapes as the API
 (``present_referral``, ``present_task``: a field your role may not see is not on the page),
-parse forms with the API's serializers and call the same services. Viewflow's own views are
-not routed anywhere: they are not scoped by ambito or organisation.
+parse forms with the API's serializers (the start and correction forms with ``referrals.forms``) and
+call the same services. A refused form comes back (400) with what was typed and its errors by the
+fields. Viewflow's own views are not routed anywhere: they are not scoped by ambito or organisation.
 """
 
 from functools import wraps
@@ -20,7 +21,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from rest_framework.exceptions import ValidationError
@@ -31,11 +32,12 @@ from cms.models import Ambito, Organization, Role, Theme
 from . import charts, meeting, privacy, reports, selectors, services
 from .actions import REFERRAL_ACTIONS, TASK_ACTIONS
 from .exceptions import Conflict
-from .forms import REQUIRED, ReferralEditForm, ReferralStartForm, language_choices, municipality_choices
+from .forms import ReferralEditForm, ReferralStartForm, language_choices, municipality_choices
 from .labels import language_name
 from .models import CloseResult, Consent, Outcome, State, Urgency
 from .permissions import Scope
 from .privacy import CASE, CONTACT, IDENTITY
+from .refusals import field_errors, flatten, form_data
 from .serializers import (
     ConsentRecordInput,
     EmergencyAcceptInput,
@@ -69,11 +71,6 @@ def staff_page(view):
         return redirect(request.META.get("HTTP_REFERER") or reverse("referrals-web:inbox"))
 
     return wrapper
-
-
-def flatten(error) -> list[str]:
-    """A refusal as plain sentences, for a message at the top of the page the person returns to."""
-    return [message for messages_ in field_errors(error).values() for message in messages_]
 
 
 def parse(serializer_class, data):
@@ -145,11 +142,11 @@ def list_filters(get) -> selectors.ReferralFilters:
 
 
 SORT_CHOICES = (
-    ("newest", _lazy("Newest first")),
-    ("oldest", _lazy("Oldest first")),
-    ("due", _lazy("Nearest time limit first")),
-    ("urgency", _lazy("Most urgent first")),
-    ("number", _lazy("By number")),
+    ("newest", gettext_lazy("Newest first")),
+    ("oldest", gettext_lazy("Oldest first")),
+    ("due", gettext_lazy("Nearest time limit first")),
+    ("urgency", gettext_lazy("Most urgent first")),
+    ("number", gettext_lazy("By number")),
 )
 
 
@@ -288,11 +285,15 @@ def _start_context(request, *, service, code: str) -> dict:
 
 
 TRIAGE_CHOICES = (
-    ("approve", _lazy("Approve")),
-    ("return", _lazy("Return for more information")),
-    ("reject", _lazy("Reject")),
+    ("approve", gettext_lazy("Approve")),
+    ("return", gettext_lazy("Return for more information")),
+    ("reject", gettext_lazy("Reject")),
 )
-REVIEW_CHOICES = (("accept", _lazy("Accept")), ("decline", _lazy("Decline")), ("waiting_list", _lazy("Waiting list")))
+REVIEW_CHOICES = (
+    ("accept", gettext_lazy("Accept")),
+    ("decline", gettext_lazy("Decline")),
+    ("waiting_list", gettext_lazy("Waiting list")),
+)
 
 
 @staff_page
@@ -396,34 +397,6 @@ def referral_print(request, pk):
             "printed_at": timezone.now(),
         },
     )
-
-
-def field_errors(error) -> dict[str, list[str]]:
-    """A refusal (DRF or Django) as plain sentences per form field; ``all`` for the form as a whole."""
-    detail = getattr(error, "detail", None)
-    if detail is None:
-        detail = error.message_dict if hasattr(error, "error_dict") else {"all": error.messages}
-    if not isinstance(detail, dict):
-        detail = {"all": detail}
-    out: dict[str, list[str]] = {}
-    for field, items in detail.items():
-        key = "all" if field in ("non_field_errors", "__all__") else field
-        for item in items if isinstance(items, list) else [items]:
-            out.setdefault(key, []).append(plain_words(item))
-    return out
-
-
-def plain_words(item) -> str:
-    code = getattr(item, "code", None)
-    if code in ("required", "blank", "null"):
-        return str(REQUIRED)
-    if code in ("invalid_choice", "does_not_exist", "incorrect_type"):
-        return _("Choose one of the options.")
-    return str(item)
-
-
-def form_data(post) -> dict:
-    return {key: post.get(key, "") for key in post if key != "csrfmiddlewaretoken"}
 
 
 @require_POST

@@ -472,3 +472,23 @@ def test_only_the_office_corrects_a_referral(walk, api, browser, role):
 def test_a_submitted_referral_cannot_be_corrected(walk, browser):
     pk = walk("submitted")
     assert browser("social_worker").get(f"/workflow/referrals/{pk}/edit/").status_code == 403
+
+
+def test_consents_and_emergency_calls_read_as_words(walk, api, browser):
+    pk = walk("approved")
+    code = ReferralProcess.objects.get(pk=pk).beneficiary.code
+    api("network_manager").post(
+        "/api/referrals/emergency-calls/", {"need": "Letti.", "theme": "housing", "ambiti": ["lecco"]}, format="json"
+    )
+    pages = [
+        ("social_worker", f"/workflow/beneficiaries/{code}/"),
+        ("network_manager", "/workflow/emergency/"),
+        ("coordinator", "/workflow/emergency/"),
+        ("network_manager", "/workflow/overdue/"),
+    ]
+    for role, url in pages:
+        response = browser(role).get(url)
+        assert response.status_code == 200, (role, url)
+        assert not RAW_CODES.findall(text_of(response)), (role, url)
+        assert not re.search(r"\b(open|taken|electronic)\b", text_of(response)), (role, url)
+    assert "Modulo firmato" in text_of(browser("social_worker").get(f"/workflow/beneficiaries/{code}/"))
