@@ -20,7 +20,7 @@ from viewflow.workflow.status import STATUS
 from cms.models import Ambito, Membership, Organization, Role, Service
 
 from .exceptions import NOT_FOUND
-from .flows import EmergencyCallFlow, ReferralFlow
+from .flows import ReferralFlow
 from .models import (
     TERMINAL_STATES,
     AuditEvent,
@@ -303,10 +303,6 @@ def notes_of(task: Task, user) -> QuerySet:
     return ReferralNote.objects.filter(task=task, author=user).order_by("created_at", "pk")
 
 
-def referral_of(task: Task) -> ReferralProcess:
-    return task.process.referralprocess
-
-
 def beneficiary_get(user, code: str):
     """A beneficiary of the social worker's office (not erased), or 404."""
     beneficiary = Beneficiary.objects.filter(code=code.strip().upper(), erased_at__isnull=True).first()
@@ -337,10 +333,6 @@ def emergency_call_get(user, pk) -> EmergencyCallProcess:
     if call is None:
         raise Http404(NOT_FOUND)
     return call
-
-
-def open_call_task(call: EmergencyCallProcess) -> Task | None:
-    return Task.objects.filter(process_id=call.pk, flow_task=EmergencyCallFlow.answer, status__in=OPEN_TASK).first()
 
 
 # --- the directory, for choosing a target service --------------------------------------
