@@ -126,6 +126,12 @@ class Beneficiary(OfficeMixin):
     erased_at = models.DateTimeField(
         _("erased"), null=True, blank=True, help_text=_("When the personal data were erased on request.")
     )
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        editable=False,
+        help_text=_("Invented for the development demo (manage.py referrals_demo); not a real case."),
+    )
 
     class Meta:
         verbose_name = _("beneficiary")
@@ -294,6 +300,12 @@ class ReferralProcess(ValidatedProcess, OfficeMixin, Process):
     escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        editable=False,
+        help_text=_("Invented for the development demo (manage.py referrals_demo); not a real case."),
+    )
 
     class Meta:
         verbose_name = _("referral")
@@ -390,6 +402,12 @@ class EmergencyCallProcess(ValidatedProcess, Process):
     )
     taken_at = models.DateTimeField(_("taken"), null=True, blank=True)
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    is_sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        editable=False,
+        help_text=_("Invented for the development demo (manage.py referrals_demo); not a real case."),
+    )
 
     class Meta:
         verbose_name = _("emergency call")

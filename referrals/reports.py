@@ -23,7 +23,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Theme
@@ -223,8 +222,8 @@ def report_csv(report: dict) -> str:
         for row in report[dimension]:
             cells = [dimension, row["key"], row["label"], row.get("shown") or shown_count(row["count"], report)]
             writer.writerow([neutralise(cell) for cell in cells])  # an organisation named "=HYPERLINK(…)"
-    writer.writerow(["median_days_to_accept", "", "", report["median_days_to_accept"] or ""])
-    writer.writerow(["median_days_to_close", "", "", report["median_days_to_close"] or ""])
+    for figure in ("median_days_to_accept", "median_days_to_close"):
+        writer.writerow([figure, "", "", "" if report[figure] is None else report[figure]])  # 0.0 is a value
     return out.getvalue()
 
 
@@ -237,31 +236,3 @@ def csv_response(report: dict) -> HttpResponse:
     response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="referrals-report.csv"'
     return response
-
-
-def bar_chart_svg(rows: list[dict], *, width: int = 480, bar: int = 18, gap: int = 6, minimum: int = 1) -> str:
-    """A horizontal bar chart as inline SVG (no JavaScript, no CDN). Labels are escaped.
-    A suppressed count is drawn as a thin bar labelled ``<minimum``."""
-    if not rows:
-        return ""
-    label_width, count_width = 190, 40
-    scale = (width - label_width - count_width) / max(max(row["count"] or 0 for row in rows), 1)
-    height = len(rows) * (bar + gap)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-        f'viewBox="0 0 {width} {height}" class="chart">'
-    ]
-    for index, row in enumerate(rows):
-        y = index * (bar + gap)
-        count = row["count"]
-        length = 1 if count is None else max(count * scale, 1 if count else 0)
-        shown = escape(row.get("shown") or f"<{minimum}" if count is None else count)
-        label = escape(str(row["label"])[:32])
-        parts.append(
-            f'<text x="{label_width - 6}" y="{y + bar - 5}" text-anchor="end">{label}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" rx="2"><title>{label}: '
-            f"{shown}</title></rect>"
-            f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 5}">{shown}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)

@@ -4,9 +4,12 @@ Every list is one query plus a constant number of helpers, whatever its length: 
 related rows a page shows are joined (``select_related``) or prefetched, never fetched per row.
 """
 
+import re
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,11 +17,20 @@ from modeltranslation.utils import build_localized_fieldname
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from cms.models import Membership, Role, Service
+from cms.models import Ambito, Membership, Organization, Role, Service
 
 from .exceptions import NOT_FOUND
 from .flows import ReferralFlow
-from .models import TERMINAL_STATES, AuditEvent, Beneficiary, EmergencyCallProcess, ReferralNote, ReferralProcess
+from .models import (
+    TERMINAL_STATES,
+    AuditEvent,
+    Beneficiary,
+    Consent,
+    EmergencyCallProcess,
+    ReferralNote,
+    ReferralProcess,
+    Urgency,
+)
 from .permissions import Actor, Scope, View
 
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
@@ -62,6 +74,101 @@ def referrals_for(user, *, state: str | None = None, overdue: bool = False) -> Q
     if overdue:
         queryset = queryset.filter(step_due_at__lt=timezone.now()).exclude(state__in=TERMINAL_STATES)
     return queryset.order_by("-created", "-pk")
+
+
+SORTS = {
+    "newest": ("-created", "-pk"),
+    "oldest": ("created", "pk"),
+    "due": (F("step_due_at").asc(nulls_last=True), "pk"),
+    "urgency": ("urgency_rank", F("step_due_at").asc(nulls_last=True), "pk"),
+    "number": ("pk",),
+}
+URGENCY_RANK = Case(
+    When(urgency=Urgency.HIGH, then=Value(0)), When(urgency=Urgency.NORMAL, then=Value(1)), default=Value(2)
+)
+NUMBER = re.compile(r"^\s*(?:R-?)?0*(\d{1,9})\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ReferralFilters:
+    """What a referral list is narrowed to (every field optional)."""
+
+    q: str = ""  # a referral number (R-000123, 123) or part of a beneficiary code
+    state: str = ""
+    theme: str = ""  # theme code
+    urgency: str = ""
+    ambito: str = ""  # ambito slug
+    organization: int | None = None
+    mine: bool = False  # started by me, or a step of it is in my hands
+    overdue: bool = False
+    sort: str = "newest"
+
+
+def referral_search(user, filters: ReferralFilters, *, ignore_state: bool = False) -> QuerySet:
+    """The referrals ``user`` may see, narrowed by ``filters`` and sorted (one query, rows joined)."""
+    scope = Scope.of(user)
+    queryset = ReferralProcess.objects.filter(scope.referrals_q())
+    if filters.q:
+        number = NUMBER.match(filters.q)
+        text = Q(beneficiary__code__icontains=filters.q.strip())
+        queryset = queryset.filter(text | Q(pk=int(number.group(1))) if number else text)
+    if filters.state and not ignore_state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.theme:
+        queryset = queryset.filter(theme__code=filters.theme)
+    if filters.urgency:
+        queryset = queryset.filter(urgency=filters.urgency)
+    if filters.ambito:
+        queryset = queryset.filter(ambito__slug=filters.ambito)
+    if filters.organization:
+        queryset = queryset.filter(organization_id=filters.organization)
+    if filters.mine:
+        in_my_hands = Task.objects.filter(owner_id=scope.user_id, status__in=OPEN_TASK).values("process_id")
+        queryset = queryset.filter(Q(referring_worker_id=scope.user_id) | Q(pk__in=in_my_hands))
+    if filters.overdue:
+        queryset = queryset.filter(step_due_at__lt=timezone.now()).exclude(state__in=TERMINAL_STATES)
+    order = SORTS.get(filters.sort, SORTS["newest"])
+    return queryset.select_related(*REFERRAL_RELATED).annotate(urgency_rank=URGENCY_RANK).order_by(*order)
+
+
+def state_counts(user, filters: ReferralFilters) -> dict[str, int]:
+    """How many referrals of the list are in each state, the other filters applied (one query)."""
+    rows = referral_search(user, filters, ignore_state=True).order_by().values("state").annotate(n=Count("pk"))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def filter_options(user) -> dict:
+    """The ambiti and organisations a person's referral list can be narrowed to (two queries)."""
+    scope = Scope.of(user)
+    visible = ReferralProcess.objects.filter(scope.referrals_q())
+    return {
+        "ambiti": list(Ambito.objects.filter(pk__in=visible.values("ambito_id")).order_by("name")),
+        "organizations": list(Organization.objects.filter(pk__in=visible.values("organization_id")).order_by("name")),
+    }
+
+
+def inbox_counts(user) -> dict[str, int]:
+    """What waits for this person, by kind of step: to prepare, triage, answer, redirect, close, claim, late."""
+    scope = Scope.of(user)
+    by_step = {
+        row["flow_task"].name: row["n"]
+        for row in tasks_for(user).order_by().values("flow_task").annotate(n=Count("pk"))
+    }
+    counts = {
+        "prepare": by_step.get("prepare", 0),
+        "triage": by_step.get("triage", 0),
+        "answer": by_step.get("org_review", 0) + by_step.get("waiting_list", 0),
+        "redirect": by_step.get("redirect", 0),
+        "close": by_step.get("close", 0),
+        "working_on": by_step.get("volunteer_task", 0),
+        "claim": queue_for(user).count() if scope.task_organizations else 0,
+        "late": 0,
+    }
+    if scope.is_network_manager:
+        counts["late"] = overdue_for(user).count()
+    elif scope.is_social_worker or scope.is_coordinator:
+        counts["late"] = referral_search(user, ReferralFilters(overdue=True)).count()
+    return counts
 
 
 def referral_get(user, pk) -> ReferralProcess:
@@ -262,6 +369,49 @@ def services_search(*, query: str = "", theme: str = "", municipality: str = "",
     return (
         Service.objects.filter(pk__in=ids)
         .select_related("organization")
-        .prefetch_related("themes", "service_at_locations__location__municipality")
+        .prefetch_related("themes", "languages_spoken", "service_at_locations__location__municipality")
         .order_by("name", "pk")
     )
+
+
+# --- what is on file for a beneficiary, for the start form ---------------------------------
+
+
+def beneficiary_of_office(user, code: str) -> Beneficiary | None:
+    """A beneficiary of the social worker's office by code (``None`` when there is none, or not theirs)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    beneficiary = Beneficiary.objects.filter(code=code, erased_at__isnull=True).select_related("personal_data").first()
+    if beneficiary is None or not Scope.of(user).owns_office_of(beneficiary):
+        return None
+    return beneficiary
+
+
+def consented_organisations(beneficiary: Beneficiary | None) -> set[int]:
+    """Organisations the beneficiary's active consents cover."""
+    if beneficiary is None:
+        return set()
+    return set(
+        Consent.objects.filter(beneficiary=beneficiary, revoked_at__isnull=True).values_list(
+            "organization_id", flat=True
+        )
+    )
+
+
+def on_file(beneficiary: Beneficiary) -> dict:
+    """What the office already holds about a beneficiary: name and contact, active consents, referrals."""
+    return {
+        "beneficiary": beneficiary,
+        "personal": getattr(beneficiary, "personal_data", None),
+        "consents": list(
+            Consent.objects.filter(beneficiary=beneficiary, revoked_at__isnull=True)
+            .select_related("organization")
+            .order_by("organization__name")
+        ),
+        "referrals": list(
+            ReferralProcess.objects.filter(beneficiary=beneficiary)
+            .select_related("service", "organization")
+            .order_by("-created")[:10]
+        ),
+    }

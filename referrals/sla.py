@@ -108,3 +108,13 @@ def deadline(step: str, *, start: datetime, subdivision: str | None = None) -> d
     if target.get("working_days") is not None:
         return add_working_days(start, int(target["working_days"]), subdivision)
     return start + timedelta(days=int(target.get("days", 0)), hours=int(target.get("hours", 0)))
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when ``end`` is not after ``start``)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            count += 1
+    return count

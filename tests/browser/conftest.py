@@ -52,12 +52,14 @@ def _browser_tools():
         pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def site(tmp_path_factory, search_engine):
-    """The base URL of the site under gunicorn (test settings), with the seeded content indexed.
+    """The base URL of the site under gunicorn (test settings), with the seeded content indexed and the
+    demo staff with their sample referrals: one server for the public-site and the staff tests (migrating
+    a database takes longer than all the tests of a module).
 
-    Module-scoped: the database helper of tests/deploy names its database after the process, so the
-    server and its database are gone before the deploy tests make theirs."""
+    Package-scoped: the database helper of tests/deploy names its database after the process, so the
+    server and its database are gone (at the end of tests/browser) before the deploy tests make theirs."""
     tmp_path = tmp_path_factory.mktemp("browser-site")
     database_url, drop_database = _own_database_url(tmp_path)
     port = free_loopback_port()
@@ -100,9 +102,8 @@ def open_page(browser, site):
     contexts = []
 
     def open_(path, *, viewport=DESKTOP, javascript=True, **options):
-        context = browser.new_context(
-            viewport=viewport, java_script_enabled=javascript, base_url=site, locale="it-IT", **options
-        )
+        options.setdefault("locale", "it-IT")
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, base_url=site, **options)
         contexts.append(context)
         page = context.new_page()
         page.problems = []
@@ -136,3 +137,34 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def no_horizontal_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+
+
+@pytest.fixture
+def staff(browser, site):
+    """``staff("lecco-manager", lang="ar", viewport=PHONE)`` logs the demo account in through the login form
+    of /workflow/ and returns the page on its landing page. Pages collect JavaScript errors on ``problems``."""
+    from .seed import STAFF_PASSWORD
+
+    contexts = []
+
+    def log_in(username, *, lang="it", viewport=DESKTOP):
+        locale = {"it": "it-IT", "ar": "ar"}.get(lang, lang)
+        context = browser.new_context(viewport=viewport, base_url=site, locale=locale, bypass_csp=True)
+        contexts.append(context)
+        page = context.new_page()
+        page.problems = []
+        page.on("pageerror", lambda error: page.problems.append(f"JavaScript error: {error}"))
+        page.goto("/workflow/login/")
+        page.locator("input[name=username]").fill(username)
+        page.locator("input[name=password]").fill(STAFF_PASSWORD)
+        page.locator("form button").click()
+        page.wait_for_url(f"{site}/workflow/")
+        return page
+
+    yield log_in
+    for context in contexts:
+        context.close()

@@ -1,5 +1,6 @@
 """The content the browser tests browse: a small directory and one guideline, in Italian with some
-translations (so that both translated and fallback texts appear), then the search index.
+translations (so that both translated and fallback texts appear), then the search index; and the
+staff of the referral process with its sample cases, made by the demo of ``make run`` (referrals/demo).
 
 Run inside the server's own database: ``manage.py shell -c "from tests.browser.seed import seed; seed()"``.
 """
@@ -9,10 +10,12 @@ import uuid
 
 from django.conf import settings
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils.text import slugify
 
 from cms.models import GuidelineIndexPage, GuidelinePage, Theme
 from cms.site_setup import bootstrap_site
+from referrals.demo import load_demo
 from search.client import get_client
 from search.index import alias_name, rebuild
 from tests.factories import LocationFactory, OrganizationFactory, ServiceFactory, ambito, comune
@@ -22,6 +25,13 @@ ITALIAN_COURSE = "Corso di italiano per adulti"
 HIDDEN_SERVICE = "Servizio non pubblicato"
 GUIDELINE_TITLE = "Dalla prima accoglienza alla casa"
 FILLER_SERVICES = 18  # enough for two pages of results
+# The staff journey: an association of Lecco whose coordinator and volunteers are demo accounts (Monza's is
+# Associazione Mondo Insieme). Its service shares no word with the public-site tests' searches.
+LECCO_ASSOCIATION = "Associazione Incontro Lecco"
+AFTER_SCHOOL = "Doposcuola per ragazzi"
+AFTER_SCHOOL_ADDRESS = "Via Cavour 12"
+# Every demo account gets this password in the browser tests' database (the demo's own is random).
+STAFF_PASSWORD = "browser-tests-staff-password"
 
 
 def _services():
@@ -112,6 +122,7 @@ def _services():
         live=False,
         locations=[desk],
     )
+    _staff_association()
     for number in range(1, FILLER_SERVICES + 1):
         ServiceFactory(
             organization=town_hall if number % 2 else association,
@@ -121,6 +132,36 @@ def _services():
             languages=["it"],
             locations=[desk if number % 2 else school],
         )
+
+
+def _staff_association():
+    lecco = comune("Lecco")
+    association = OrganizationFactory(
+        name=LECCO_ASSOCIATION,
+        slug="associazione-incontro-lecco",
+        kind="volunteer_association",
+        municipality=lecco,
+        phone="+39 0341 222 333",
+        email="info@incontrolecco.example.org",
+        description_it="Volontari che seguono ragazzi e famiglie nel pomeriggio.",
+    )
+    association.ambiti.set([ambito("Lecco")])
+    association.save()
+    seat = LocationFactory(
+        organization=association,
+        name="Sede dell'associazione",
+        address=AFTER_SCHOOL_ADDRESS,
+        municipality=lecco,
+        opening_hours_it="Dal lunedì al venerdì 15:00–18:00",
+    )
+    ServiceFactory(
+        organization=association,
+        name_it=AFTER_SCHOOL,
+        description_it="Aiuto con i compiti nel pomeriggio per ragazzi delle medie.",
+        themes=["minors-schooling"],
+        languages=["it", "ar", "fr"],
+        locations=[seat],
+    )
 
 
 def _guideline():
@@ -168,8 +209,16 @@ def _content():
     _guideline()
 
 
+def _staff():
+    """The demo's staff and sample referrals (the demo refuses to run without DEBUG: these test settings
+    have it off, and this database is the tests' own)."""
+    with override_settings(DEBUG=True):
+        load_demo(password=STAFF_PASSWORD)
+
+
 def seed():
     _content()
+    _staff()
     rebuild()
     get_client().indices.refresh(index=alias_name())
     print(f"seeded; index {alias_name()} on {settings.ELASTICSEARCH_URL}")

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import DESKTOP, PHONE, axe_violations, screenshot
+from .conftest import DESKTOP, PHONE, axe_violations, no_horizontal_scroll, screenshot
 from .seed import GUIDELINE_TITLE, HOUSING_DESK, ITALIAN_COURSE
 
 pytestmark = pytest.mark.browser
@@ -16,10 +16,6 @@ HOUSING_DESK_AR = "مكتب مساعدة السكن في ليكو"
 
 def result_titles(page) -> list[str]:
     return [title.strip() for title in page.locator(".result__title").all_inner_texts()]
-
-
-def no_horizontal_scroll(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])

@@ -1,12 +1,15 @@
 """`make run` end to end: a fresh database, the local site answering, and Ctrl-C stopping everything."""
 
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -15,6 +18,20 @@ import pytest
 from devtools.osmem import free_loopback_port
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def staff_page(base, username, password, path) -> str:
+    """Logs in on the staff login page as a browser would (CSRF cookie and field) and returns ``path``'s HTML."""
+    cookies = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
+    opener.addheaders = [("Accept-Language", "en"), ("Referer", f"{base}/workflow/login/")]
+    opener.open(f"{base}/workflow/login/", timeout=10).read()
+    token = next(cookie.value for cookie in cookies if cookie.name == "csrftoken")
+    form = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    opener.open(f"{base}/workflow/login/", data=form.encode(), timeout=10).read()
+    with opener.open(f"{base}{path}", timeout=10) as response:
+        assert response.url.endswith(path), f"{username} was not logged in ({response.url})"
+        return response.read().decode()
 
 
 def fetch(url):
@@ -78,6 +95,16 @@ def test_run_local_serves_the_site_and_a_stop_signal_stops_everything(tmp_path, 
                 assert json.load(response)["count"] >= 300
             with urllib.request.urlopen(f"{base}/api/search/?q=casa&lang=it", timeout=10) as response:
                 assert json.load(response)["total"] > 0
+            # Then the demo staff: the printed accounts log in with the printed password and find work.
+            while "Sample data:" not in log.read_text():
+                assert time.monotonic() < deadline, "the sample referrals were not created:\n" + log.read_text()
+                assert process.poll() is None, log.read_text()
+                time.sleep(1)
+            output = log.read_text()
+            password = output.split("Password of every demo account: ")[1].split()[0]
+            assert "lecco-manager" in output and "evaluation" in output
+            assert re.search(r"R-\d{6}", staff_page(base, "lecco-manager", password, "/workflow/"))
+            assert "Outcomes" in staff_page(base, "evaluation", password, "/workflow/reports/")
     finally:
         if stop_signal == signal.SIGINT:
             os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: the whole foreground group

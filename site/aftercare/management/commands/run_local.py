@@ -6,9 +6,10 @@ creates the local ``admin`` account (printing its password once) and starts Djan
 server. Then, while the site already answers, it loads whatever part of the demo content is missing
 (the index follows each part as it is published), writes the index updates a slow engine could not
 take at once and compares the index with the database before saying it is ready (rebuilding it if
-they differ). While it serves it writes the pending index updates every few seconds: the job that
-production's timer runs (``search_index --process-pending``). Ctrl-C stops the server and the
-search engine.
+they differ). With DEBUG on it also creates the demo staff of every role and the sample referrals
+(``referrals_demo``, printing the accounts and their shared password once). While it serves it
+writes the pending index updates every few seconds: the job that production's timer runs
+(``search_index --process-pending``). Ctrl-C stops the server and the search engine.
 """
 
 import io
@@ -73,6 +74,10 @@ class Command(BaseCommand):
             call_command("load_demo_content")
             self.stdout.write(f"Demo content loaded ({time.monotonic() - started:.0f} s); checking the search index…")
             self.check_index()
+            if settings.DEBUG:
+                call_command("referrals_demo", stdout=self.stdout)  # demo staff of every role, sample referrals
+            else:
+                self.stdout.write("DEBUG is off: no demo staff accounts and no sample referrals are created.")
             if server is not None:
                 self.serve_and_drain(server)
         except KeyboardInterrupt:
