@@ -114,7 +114,33 @@ class DirectoryRecordForm(LanguageAwareFormMixin, WagtailAdminModelForm):
         return valid
 
 
-class OrganizationForm(DirectoryRecordForm):
+class VerificationFormMixin(forms.Form):
+    """A "Mark as verified" box: saving records that the editor checked the record today."""
+
+    mark_verified = forms.BooleanField(
+        label=_("Mark as verified"),
+        required=False,
+        help_text=_(
+            "Tick it when you have checked with the organisation that everything here is correct: "
+            "the record shows today's date as its verification date, with your e-mail address, once "
+            "this version is published."
+        ),
+    )
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("mark_verified"):
+            from django.utils import timezone
+
+            self.instance.assured_date = timezone.localdate()
+            self.instance.assurer_email = getattr(self.for_user, "email", "") or ""
+        return super().save(commit=commit)
+
+
+class ServiceForm(VerificationFormMixin, DirectoryRecordForm):
+    """The service form: the ambito scope, and marking as verified."""
+
+
+class OrganizationForm(VerificationFormMixin, DirectoryRecordForm):
     """Fills the slug from the name when the editor leaves it empty."""
 
     def __init__(self, *args, **kwargs):

@@ -32,7 +32,7 @@ from ..models import (
     TargetGroup,
     Theme,
 )
-from .forms import DirectoryRecordForm, LocationForm, OrganizationForm, TranslatedSnippetForm
+from .forms import LocationForm, OrganizationForm, ServiceForm, TranslatedSnippetForm
 from .panels import source_panels, translation_panels
 from .views import SCOPED_VIEW_CLASSES, OrganizationChooserViewSet, ScopedChooserViewSet
 
@@ -41,6 +41,21 @@ SCOPE_HELP = _(
     "whole network. Save a draft at any time: readers see the published version until a moderator "
     "publishes (or approves) the changes. Schedule publication in the status panel on the right."
 )
+
+
+def verification_panel() -> MultiFieldPanel:
+    return MultiFieldPanel(
+        [
+            FieldRowPanel([FieldPanel("assured_date", read_only=True), FieldPanel("assurer_email", read_only=True)]),
+            FieldPanel("mark_verified"),
+        ],
+        heading=_("Verification"),
+        help_text=_(
+            "Every record is checked again with its organisation once a cycle; the organisation also "
+            "receives an e-mail with a link to confirm its listing. The data-quality dashboard lists "
+            "the records that are due."
+        ),
+    )
 
 
 def record_data_panel() -> MultiFieldPanel:
@@ -134,6 +149,8 @@ class OrganizationViewSet(DirectoryViewSet):
                         ),
                     ),
                     FieldPanel("logo"),
+                    FieldPanel("language"),
+                    verification_panel(),
                     record_data_panel(),
                     PublishingPanel(),
                 ],
@@ -292,6 +309,7 @@ class ServiceViewSet(DirectoryViewSet):
                         [FieldRowPanel([FieldPanel("email"), FieldPanel("phone"), FieldPanel("website")])],
                         heading=_("Contacts of the service"),
                     ),
+                    verification_panel(),
                     record_data_panel(),
                     PublishingPanel(),
                 ],
@@ -302,7 +320,7 @@ class ServiceViewSet(DirectoryViewSet):
                 heading=_("Translations"),
             ),
         ],
-        base_form_class=DirectoryRecordForm,
+        base_form_class=ServiceForm,
     )
 
 

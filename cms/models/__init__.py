@@ -4,6 +4,7 @@ from .geography import Ambito, Municipality, MunicipalityAmbitoChange
 from .pages import GuidelineIndexPage, GuidelinePage, HomePage
 from .people import Membership, Role
 from .taxonomy import SpokenLanguage, TargetGroup, Theme
+from .verification import VerificationEvent, VerificationLink
 from .workflow import AmbitoGroupApprovalTask
 
 __all__ = [
@@ -24,4 +25,6 @@ __all__ = [
     "SpokenLanguage",
     "TargetGroup",
     "Theme",
+    "VerificationEvent",
+    "VerificationLink",
 ]

@@ -8,6 +8,7 @@ cms/translation.py; Italian is the source language and the fallback.
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,23 @@ phone_validator = RegexValidator(
 )
 
 
+class VerifiedRecord(models.Model):
+    """When a record was last checked as correct, and by whom (HSDS ``assured_date``, ``assurer_email``)."""
+
+    assured_date = models.DateField(
+        _("verified on"),
+        null=True,
+        blank=True,
+        help_text=_('The day someone last checked that the record is correct. Tick "Mark as verified" to set it.'),
+    )
+    assurer_email = models.EmailField(
+        _("verified by"), blank=True, help_text=_("The e-mail address of whoever last checked the record.")
+    )
+
+    class Meta:
+        abstract = True
+
+
 class PublishableRecord(
     WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, PreviewableMixin, DirectoryRecord
 ):
@@ -42,7 +60,7 @@ class PublishableRecord(
         return "cms/previews/directory_record.html"
 
 
-class Organization(PublishableRecord, ClusterableModel):
+class Organization(VerifiedRecord, PublishableRecord, ClusterableModel):
     class Kind(models.TextChoices):
         PUBLIC_OFFICE = "public_office", _("Public office")
         SOCIAL_COOPERATIVE = "social_cooperative", _("Social cooperative")
@@ -64,6 +82,13 @@ class Organization(PublishableRecord, ClusterableModel):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    language = models.CharField(
+        _("language of correspondence"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="it",
+        help_text=_("The language of the e-mails asking the organisation to check its records."),
+    )
     ambiti = ParentalManyToManyField(
         "cms.Ambito", verbose_name=_("ambiti covered"), blank=True, related_name="organizations"
     )
@@ -133,7 +158,7 @@ class Location(PublishableRecord, ClusterableModel):
         return f"{self.name}, {self.municipality.name}"
 
 
-class Service(PublishableRecord, ClusterableModel):
+class Service(VerifiedRecord, PublishableRecord, ClusterableModel):
     class Cost(models.TextChoices):
         FREE = "free", _("Free")
         REDUCED = "reduced", _("Reduced fee")
