@@ -14,7 +14,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from .editing import reports, spreadsheet_views
+from .editing import quality_views, reports, spreadsheet_views
 from .editing.viewsets import DirectoryGroup, MembershipViewSet, TaxonomyGroup
 from .geography import move_municipality
 from .models import Ambito, Municipality
@@ -89,6 +89,7 @@ def register_directory_admin_urls():
             reports.MissingTranslationsView.as_view(),
             name="cms_translation_report_missing",
         ),
+        path("reports/data-quality/", quality_views.DataQualityView.as_view(), name="cms_data_quality"),
         path("directory/import/", spreadsheet_views.ImportView.as_view(), name="cms_directory_import"),
         path(
             "directory/import/confirm/",
@@ -116,6 +117,28 @@ def register_translation_report_menu_item():
         icon_name="globe",
         order=700,
         test=reports.user_can_see_translation_report,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_data_quality_menu_item():
+    return PermissionMenuItem(
+        _("Data quality"),
+        reverse("cms_data_quality"),
+        icon_name="tasks",
+        order=710,
+        test=quality_views.user_can_see_data_quality,
+    )
+
+
+@hooks.register("register_directory_menu_item")
+def register_data_quality_directory_item():
+    return PermissionMenuItem(
+        _("Data quality"),
+        reverse("cms_data_quality"),
+        icon_name="tasks",
+        order=800,
+        test=quality_views.user_can_see_data_quality,
     )
 
 

@@ -20,6 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 import django_filters
 from django_filters import FilterSet
 
+from .. import data_quality
 from ..models import (
     Ambito,
     Location,
@@ -85,10 +86,27 @@ class DirectoryViewSet(SnippetViewSet):
 
 
 class RecordFilterSet(FilterSet):
-    """Filters every directory listing has: published or not, sample data or not."""
+    """Filters every directory listing has: published or not, sample data or not, and the data-quality
+    checks (the links of the data-quality dashboard)."""
 
     live = django_filters.BooleanFilter(label=_("Published"))
     is_sample = django_filters.BooleanFilter(label=_("Sample data"))
+
+    def filter_quality(self, queryset, name, value):
+        return queryset.filter(data_quality.check_filter(queryset.model, value)) if value else queryset
+
+    def filter_ambito(self, queryset, name, value):
+        return data_quality.in_ambito(queryset, value.pk) if value else queryset
+
+
+def quality_filter(model):
+    return django_filters.ChoiceFilter(
+        label=_("Data quality"), choices=data_quality.check_choices(model), method="filter_quality"
+    )
+
+
+def ambito_filter(label):
+    return django_filters.ModelChoiceFilter(label=label, queryset=Ambito.objects.all(), method="filter_ambito")
 
 
 # --- Organisations -----------------------------------------------------------------------
@@ -96,13 +114,12 @@ class RecordFilterSet(FilterSet):
 
 class OrganizationFilterSet(RecordFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Organization.Kind.choices)
-    ambito = django_filters.ModelChoiceFilter(
-        label=_("Ambito of the seat"), field_name="municipality__ambito", queryset=Ambito.objects.all()
-    )
+    ambito = ambito_filter(_("Ambito of the seat"))
+    quality = quality_filter(Organization)
 
     class Meta:
         model = Organization
-        fields = ["kind", "ambito", "live", "is_sample"]
+        fields = ["kind", "ambito", "live", "is_sample", "quality"]
 
 
 class OrganizationViewSet(DirectoryViewSet):
@@ -166,14 +183,13 @@ class OrganizationViewSet(DirectoryViewSet):
 
 
 class LocationFilterSet(RecordFilterSet):
-    ambito = django_filters.ModelChoiceFilter(
-        label=_("Ambito"), field_name="municipality__ambito", queryset=Ambito.objects.all()
-    )
+    ambito = ambito_filter(_("Ambito"))
     municipality = django_filters.ModelChoiceFilter(label=_("Comune"), queryset=Municipality.objects.all())
+    quality = quality_filter(Location)
 
     class Meta:
         model = Location
-        fields = ["ambito", "municipality", "live", "is_sample"]
+        fields = ["ambito", "municipality", "live", "is_sample", "quality"]
 
 
 class LocationViewSet(DirectoryViewSet):
@@ -235,21 +251,17 @@ class ComuniColumn(Column):
 
 
 class ServiceFilterSet(RecordFilterSet):
-    ambito = django_filters.ModelChoiceFilter(
-        label=_("Ambito"),
-        field_name="service_at_locations__location__municipality__ambito",
-        queryset=Ambito.objects.all(),
-        distinct=True,
-    )
+    ambito = ambito_filter(_("Ambito"))
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.all(), distinct=True
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Service.Status.choices)
     cost = django_filters.ChoiceFilter(label=_("Cost"), choices=Service.Cost.choices)
+    quality = quality_filter(Service)
 
     class Meta:
         model = Service
-        fields = ["ambito", "theme", "status", "cost", "live", "is_sample"]
+        fields = ["ambito", "theme", "status", "cost", "live", "is_sample", "quality"]
 
 
 class ServiceViewSet(DirectoryViewSet):

@@ -1,6 +1,7 @@
 from .content_version import ContentVersion
 from .directory import Location, Organization, Service, ServiceAtLocation
 from .geography import Ambito, Municipality, MunicipalityAmbitoChange
+from .link_check import LinkCheck
 from .pages import GuidelineIndexPage, GuidelinePage, HomePage
 from .people import Membership, Role
 from .taxonomy import SpokenLanguage, TargetGroup, Theme
@@ -14,6 +15,7 @@ __all__ = [
     "GuidelineIndexPage",
     "GuidelinePage",
     "HomePage",
+    "LinkCheck",
     "Location",
     "Membership",
     "Municipality",

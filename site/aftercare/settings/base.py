@@ -320,3 +320,5 @@ DIRECTORY_VERIFY_LINK_USES_PER_HOUR = env.int("DIRECTORY_VERIFY_LINK_USES_PER_HO
 DIRECTORY_VERIFY_REMINDER_AFTER_DAYS = env.int("DIRECTORY_VERIFY_REMINDER_AFTER_DAYS", default=30)
 # At most this many organisations are e-mailed per run (iCarol sends batches of up to 1,000).
 DIRECTORY_VERIFY_BATCH_SIZE = env.int("DIRECTORY_VERIFY_BATCH_SIZE", default=1000)
+# The weekly check of the directory's websites (manage.py check_links): seconds per address.
+DIRECTORY_LINK_CHECK_TIMEOUT_SECONDS = env.float("DIRECTORY_LINK_CHECK_TIMEOUT_SECONDS", default=5.0)
