@@ -74,9 +74,7 @@ def test_the_link_shows_the_listing_and_still_correct_verifies_it_today(lecco_re
     assert VerificationEvent.objects.filter(action=Action.CONFIRMED, organization=organization).exists()
 
 
-def test_proposed_changes_become_a_draft_in_moderation_and_the_live_record_is_unchanged(
-    lecco_records, lecco_moderator
-):
+def test_proposed_changes_become_a_draft_in_moderation_and_the_live_record_is_unchanged(lecco_records, lecco_moderator):
     organization, service = lecco_records["organization"], lecco_records["service"]
     path = sent_link(organization)
     form = Client().get(path).context["form"]
