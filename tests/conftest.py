@@ -11,8 +11,8 @@ from django.conf import settings
 
 import pytest
 
+from devtools.osmem import start_engine
 from search.client import get_client, reset_client
-from search.engine import start_engine
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -43,8 +43,8 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 from cms.demo.synthetic import generate_services  # noqa: E402
 from cms.models import Ambito, Organization, SpokenLanguage, TargetGroup, Theme  # noqa: E402
+from devtools.osmem import start_engine  # noqa: E402
 from search.client import get_client, reset_client  # noqa: E402
-from search.engine import start_engine  # noqa: E402
 from search.index import alias_name, rebuild  # noqa: E402
 from search.queries import build_search_body, parse_search_params  # noqa: E402
 

@@ -99,7 +99,7 @@ def main():
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: its config)")
     args = parser.parse_args()
 
-    from search.engine import free_loopback_port, start_engine
+    from devtools.osmem import free_loopback_port, start_engine
     from tests.deploy.server import gunicorn, manage
 
     database_url = os.environ.get("DATABASE_URL", "")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from search.engine import free_loopback_port
+from devtools.osmem import free_loopback_port
 from tests.deploy.conftest import _own_database_url
 from tests.deploy.server import gunicorn, manage
 

@@ -10,7 +10,7 @@ from django.conf import settings
 import psycopg
 import pytest
 
-from search.engine import free_loopback_port
+from devtools.osmem import free_loopback_port
 
 from .server import ROOT, gunicorn, manage
 

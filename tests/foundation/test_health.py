@@ -4,8 +4,8 @@ from django.conf import settings
 
 import pytest
 
+from devtools.osmem import start_engine
 from search.client import reset_client
-from search.engine import start_engine
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from search.engine import free_loopback_port
+from devtools.osmem import free_loopback_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,7 +10,7 @@ from django.conf import settings
 import pytest
 
 from cms.site_setup import bootstrap_site
-from cms.templatetags.public_site import page_url_in
+from public_site.templatetags.public_site import page_url_in
 from tests.factories import ServiceFactory
 from tests.search.pages import blocks, make_guideline
 

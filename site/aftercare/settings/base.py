@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "cms",
     "search",
     "referrals",
+    "public_site",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
     "wagtail.embeds",
@@ -305,7 +306,7 @@ SEARCH_LANGUAGE_ANALYZERS = env.dict(
     },
 )
 
-# --- Public site (cms/site_views.py): the accessibility statement ----------------------
+# --- Public site (public_site/views.py): the accessibility statement ----------------------
 # Who answers accessibility reports (AgID model: "meccanismo di feedback") and who is responsible.
 ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 ACCESSIBILITY_RESPONSIBLE_BODY = env.str("ACCESSIBILITY_RESPONSIBLE_BODY", default="After Care Network")

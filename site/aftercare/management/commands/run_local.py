@@ -18,8 +18,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from aftercare.local_admin import LOCAL_ADMIN_USERNAME, ensure_local_admin
+from devtools.osmem import EngineError, start_engine
 from search.client import reset_client
-from search.engine import EngineError, start_engine
 
 
 class Command(BaseCommand):

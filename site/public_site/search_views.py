@@ -18,10 +18,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from cms.models import GuidelinePage
-from cms.site_selectors import ambiti_with_counts, public_guidelines
-
-from .documents import GUIDELINE, SERVICE
-from .queries import (
+from search.documents import GUIDELINE, SERVICE
+from search.queries import (
     DEFAULT_PAGE_SIZE,
     FACETS,
     InvalidSearch,
@@ -31,6 +29,8 @@ from .queries import (
     parse_search_params,
     search,
 )
+
+from .selectors import ambiti_with_counts, public_guidelines
 
 # Facet titles, in the order of search.queries.FACETS; the facets open by default.
 FACET_TITLES = {
@@ -161,7 +161,7 @@ def _chips(page: SearchPage) -> list[dict]:
 
 def _render(request, context: dict, status: int = 200, headers: dict | None = None):
     context.setdefault("radius_choices", RADIUS_CHOICES)
-    response = render(request, "search/search_page.html", context, status=status)
+    response = render(request, "public_site/search_page.html", context, status=status)
     for key, value in (headers or {}).items():
         response[key] = value
     return response
@@ -187,7 +187,7 @@ def search_page(request):
     except SearchUnavailable as unavailable:
         response = render(
             request,
-            "search/unavailable.html",
+            "public_site/search_unavailable.html",
             {"q": params.q, "ambiti": list(ambiti_with_counts())},
             status=503,
         )

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from . import site_views
+from . import views as site_views
 
 app_name = "public"
 

@@ -9,8 +9,8 @@ but is left out of searches and of the comune and ambito lists of what is availa
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from .api.selectors import LISTED_SERVICE_STATUSES
-from .models import (
+from cms.api.selectors import LISTED_SERVICE_STATUSES
+from cms.models import (
     Ambito,
     GuidelinePage,
     Location,

@@ -3,7 +3,7 @@ project's URL map, before Wagtail's page catch-all."""
 
 from django.urls import path
 
-from . import views
+from . import search_views as views
 
 app_name = "public_search"
 

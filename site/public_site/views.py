@@ -15,8 +15,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from . import site_selectors as selectors
-from .models import Ambito, Municipality, Organization, Service
+from cms.models import Ambito, Municipality, Organization, Service
+
+from . import selectors
 from .templatetags.public_site import translated_text
 
 PAGE_SIZE = 20
@@ -60,7 +61,7 @@ def service_detail(request, uuid):
     guidelines = list(service.guidelines.all())
     return render(
         request,
-        "cms/public/service_detail.html",
+        "public_site/service_detail.html",
         {
             "service": service,
             "texts": texts,
@@ -85,7 +86,7 @@ def organization_detail(request, uuid):
     description = translated_text(organization, "description")
     return render(
         request,
-        "cms/public/organization_detail.html",
+        "public_site/organization_detail.html",
         {
             "organization": organization,
             "description": description,
@@ -106,7 +107,7 @@ def comune_detail(request, slug: str):
     organizations = list(selectors.public_organizations().filter(municipality=comune).order_by("name", "pk"))
     return render(
         request,
-        "cms/public/comune_detail.html",
+        "public_site/comune_detail.html",
         {"comune": comune, "services": services, "organizations": organizations},
     )
 
@@ -120,7 +121,7 @@ def ambito_detail(request, slug: str):
     services = _paginate(request, selectors.service_listing(selectors.services_in_ambito(ambito)))
     return render(
         request,
-        "cms/public/ambito_detail.html",
+        "public_site/ambito_detail.html",
         {"ambito": ambito, "comuni": comuni, "services": services},
     )
 
@@ -132,7 +133,7 @@ def accessibility_statement(request):
     report a problem, and the enforcement procedure. Who may use it: anyone."""
     return render(
         request,
-        "cms/public/accessibility.html",
+        "public_site/accessibility.html",
         {
             "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
             "responsible_body": settings.ACCESSIBILITY_RESPONSIBLE_BODY,

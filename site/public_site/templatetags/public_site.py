@@ -29,8 +29,9 @@ from wagtail.models import Page
 
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from .. import site_selectors as selectors
-from ..models import GuidelineIndexPage
+from cms.models import GuidelineIndexPage
+
+from .. import selectors
 
 register = template.Library()
 

@@ -1,0 +1,1 @@
+"""Development and test helpers (the in-memory search engine). Production never imports this package."""
