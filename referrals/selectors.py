@@ -17,7 +17,7 @@ from viewflow.workflow.status import STATUS
 from cms.models import Membership, Role, Service
 
 from .exceptions import NOT_FOUND
-from .flows import EmergencyCallFlow, ReferralFlow
+from .flows import ReferralFlow
 from .models import TERMINAL_STATES, AuditEvent, Beneficiary, EmergencyCallProcess, ReferralNote, ReferralProcess
 from .permissions import Actor, Scope, View
 
@@ -196,10 +196,6 @@ def notes_of(task: Task, user) -> QuerySet:
     return ReferralNote.objects.filter(task=task, author=user).order_by("created_at", "pk")
 
 
-def referral_of(task: Task) -> ReferralProcess:
-    return task.process.referralprocess
-
-
 def beneficiary_get(user, code: str):
     """A beneficiary of the social worker's office (not erased), or 404."""
     beneficiary = Beneficiary.objects.filter(code=code.strip().upper(), erased_at__isnull=True).first()
@@ -230,10 +226,6 @@ def emergency_call_get(user, pk) -> EmergencyCallProcess:
     if call is None:
         raise Http404(NOT_FOUND)
     return call
-
-
-def open_call_task(call: EmergencyCallProcess) -> Task | None:
-    return Task.objects.filter(process_id=call.pk, flow_task=EmergencyCallFlow.answer, status__in=OPEN_TASK).first()
 
 
 # --- the directory, for choosing a target service --------------------------------------

@@ -17,20 +17,17 @@ from rest_framework.views import APIView
 
 from cms.api.languages import language_from_header
 
-from .queries import (
+from .parameters import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
     MAX_RADIUS_KM,
     MIN_RADIUS_KM,
     SORTS,
     InvalidSearch,
-    SearchPage,
-    SearchUnavailable,
     language_codes,
     parse_search_params,
-    search,
-    suggest,
 )
+from .queries import SearchPage, SearchUnavailable, search, suggest
 from .serializers import (
     SearchErrorSerializer,
     SearchResponseSerializer,

@@ -5,7 +5,7 @@ Every name starts with "Search": OpenAPI component names are global to the whole
 
 from rest_framework import serializers
 
-from .queries import FACETS
+from .parameters import FACETS
 
 
 class SearchFacetValueSerializer(serializers.Serializer):

@@ -6,14 +6,11 @@ records only. See the README section "API" and the OpenAPI description at /api/s
 
 from collections.abc import Callable
 
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import F
 from django.http import Http404
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from drf_spectacular.utils import extend_schema
-from modeltranslation.utils import build_localized_fieldname
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
@@ -21,11 +18,24 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from ..models import Ambito, Municipality, Organization, Service, ServiceAtLocation, SpokenLanguage, TargetGroup, Theme
+from ..models import Ambito, Municipality, Organization, Service, SpokenLanguage, TargetGroup, Theme
 from ..models.geography import Province
 from . import selectors, serializers
+from .filters import (
+    localized,
+    modified_since,
+    offering,
+    organizations_in_ambiti,
+    organizations_in_comuni,
+    record_orderings,
+    services_at_ambiti,
+    services_at_comuni,
+    services_for_groups,
+    services_speaking,
+    services_with_themes,
+)
 from .http import PublicReadMixin
-from .languages import LANG_PARAMETER, source_language
+from .languages import LANG_PARAMETER
 from .openapi import PublicReadSchema
 from .pagination import PAGE_PARAMETERS, DirectoryPagination
 from .params import (
@@ -44,108 +54,7 @@ from .params import (
 )
 from .translated import translated_value
 
-# --- Orderings -----------------------------------------------------------------------------------
-
-
-def localized(field: str) -> Coalesce:
-    """The field in the active language, or Italian when empty: what the client reads, so what it sorts by."""
-    language = translation.get_language()
-    italian = F(build_localized_fieldname(field, source_language()))
-    if language == source_language():
-        return italian
-    return Coalesce(NullIf(F(build_localized_fieldname(field, language)), Value("")), italian)
-
-
 ORDERING = "ordering"
-
-
-def record_orderings(name_expression: Callable[[], object]) -> dict[str, Callable[[], list]]:
-    return {
-        "name": lambda: [name_expression().asc(), "id"],
-        "-name": lambda: [name_expression().desc(), "-id"],
-        "updated_at": lambda: ["updated_at", "id"],
-        "-updated_at": lambda: ["-updated_at", "-id"],
-    }
-
-
-# --- Filters: how each one narrows each kind of record ------------------------------------------
-
-
-def ids_of(queryset: QuerySet, column: str = "id"):
-    return queryset.values(column)
-
-
-def listed_services() -> QuerySet[Service]:
-    return selectors.public_services().filter(status__in=selectors.LISTED_SERVICE_STATUSES)
-
-
-def services_at_comuni(qs, comuni):
-    return qs.filter(
-        id__in=ids_of(selectors.public_placements().filter(location__municipality__in=comuni), "service_id")
-    )
-
-
-def services_at_ambiti(qs, ambiti):
-    return qs.filter(
-        id__in=ids_of(selectors.public_placements().filter(location__municipality__ambito__in=ambiti), "service_id")
-    )
-
-
-def through_filter(relation, column: str):
-    """``qs`` narrowed to services linked through the m2m ``relation`` to any of the given objects."""
-
-    def apply(qs, objects):
-        return qs.filter(id__in=ids_of(relation.through.objects.filter(**{f"{column}__in": objects}), "service_id"))
-
-    return apply
-
-
-services_with_themes = through_filter(Service.themes, "theme")
-services_for_groups = through_filter(Service.target_groups, "targetgroup")
-services_speaking = through_filter(Service.languages_spoken, "spokenlanguage")
-
-
-def offering(service_filter, column: str):
-    """Narrows organisations or locations to those offering a listed service that passes ``service_filter``."""
-
-    def apply(qs, objects):
-        services = service_filter(listed_services(), objects)
-        if column == "organization_id":
-            return qs.filter(id__in=ids_of(services, "organization_id"))
-        return qs.filter(id__in=ids_of(ServiceAtLocation.objects.filter(service__in=services), "location_id"))
-
-    return apply
-
-
-def organizations_in_comuni(qs, comuni):
-    ambiti = {comune.ambito_id for comune in comuni}
-    return qs.filter(
-        Q(municipality__in=comuni)
-        | Q(
-            id__in=ids_of(
-                Organization.municipalities.through.objects.filter(municipality__in=comuni), "organization_id"
-            )
-        )
-        | Q(id__in=ids_of(Organization.ambiti.through.objects.filter(ambito__in=ambiti), "organization_id"))
-        | Q(id__in=ids_of(selectors.public_locations().filter(municipality__in=comuni), "organization_id"))
-    )
-
-
-def organizations_in_ambiti(qs, ambiti):
-    return qs.filter(
-        Q(municipality__ambito__in=ambiti)
-        | Q(id__in=ids_of(Organization.ambiti.through.objects.filter(ambito__in=ambiti), "organization_id"))
-        | Q(
-            id__in=ids_of(
-                Organization.municipalities.through.objects.filter(municipality__ambito__in=ambiti), "organization_id"
-            )
-        )
-        | Q(id__in=ids_of(selectors.public_locations().filter(municipality__ambito__in=ambiti), "organization_id"))
-    )
-
-
-def modified_since(qs, moment):
-    return qs.filter(updated_at__gte=moment)
 
 
 def organization_param(apply) -> Param:

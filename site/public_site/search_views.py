@@ -19,20 +19,12 @@ from django.views.decorators.http import require_safe
 
 from cms.models import GuidelinePage
 from search.documents import GUIDELINE, SERVICE
-from search.queries import (
-    DEFAULT_PAGE_SIZE,
-    FACETS,
-    InvalidSearch,
-    SearchPage,
-    SearchParams,
-    SearchUnavailable,
-    parse_search_params,
-    search,
-)
+from search.parameters import DEFAULT_PAGE_SIZE, FACETS, InvalidSearch, SearchParams, parse_search_params
+from search.queries import SearchPage, SearchUnavailable, search
 
 from .selectors import ambiti_with_counts, public_guidelines
 
-# Facet titles, in the order of search.queries.FACETS; the facets open by default.
+# Facet titles, in the order of search.parameters.FACETS; the facets open by default.
 FACET_TITLES = {
     "type": _("Type of result"),
     "theme": _("Theme"),

@@ -46,7 +46,8 @@ from cms.models import Ambito, Organization, SpokenLanguage, TargetGroup, Theme 
 from devtools.osmem import start_engine  # noqa: E402
 from search.client import get_client, reset_client  # noqa: E402
 from search.index import alias_name, rebuild  # noqa: E402
-from search.queries import build_search_body, parse_search_params  # noqa: E402
+from search.parameters import parse_search_params  # noqa: E402
+from search.queries import build_search_body  # noqa: E402
 
 WORDS = {
     "it": ["casa", "corso di italiano", "famiglie", "lavoro", "mediazione", "documenti", "sportello"],
