@@ -15,6 +15,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
 from .editing import quality_views, reports, spreadsheet_views
+from .editing.views import MunicipalityChooserViewSet
 from .editing.viewsets import DirectoryGroup, MembershipViewSet, TaxonomyGroup
 from .geography import move_municipality
 from .models import Ambito, Municipality
@@ -40,6 +41,8 @@ class AmbitoViewSet(SnippetViewSet):
 
 class MunicipalityViewSet(SnippetViewSet):
     model = Municipality
+    chooser_viewset_class = MunicipalityChooserViewSet
+    chooser_per_page = 60  # an ambito's comuni on one page (the largest has some fifty); search narrows them
     icon = "home"
     menu_label = _("Comuni")
     edit_view_class = MunicipalityEditView

@@ -10,13 +10,20 @@ Views not replaced here already ask the policy about the record: copying (``Copy
 previewing (``PreviewOnEdit``) and the bulk delete (``DeleteBulkAction.check_perm``).
 """
 
-from django.core.exceptions import PermissionDenied
+from functools import reduce
+from operator import or_
 
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 
-from ..permissions import linkable_organizations, records_in_scope, user_may_edit_record
+from ..permissions import editor_scope, is_administrator, linkable_organizations, records_in_scope, user_may_edit_record
 
 
 class RecordPermissionMixin:
@@ -132,19 +139,50 @@ class WorkflowHistoryDetailView(RecordPermissionMixin, snippet_views.WorkflowHis
     pass
 
 
+class NameSearchForm(BaseFilterForm):
+    """The chooser's search box: finds records whose name (or another of ``search_fields``) contains the
+    words typed, in the database, so that it needs no search index ("lec" finds Lecco)."""
+
+    search_fields = ("name",)
+    q = forms.CharField(
+        label=_("Search term"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Search by name")})
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            for word in query.split():
+                objects = objects.filter(
+                    reduce(or_, (Q(**{f"{field}__icontains": word}) for field in self.search_fields))
+                )
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+def name_search_form(fields):
+    return type("NameSearchForm", (NameSearchForm,), {"search_fields": tuple(fields)})
+
+
 class ScopedChooseViewMixin:
     def get_object_list(self):
         return self.filter_choices(super().get_object_list(), self.request.user)
 
 
 class ScopedChooserViewSet(chooser_views.SnippetChooserViewSet):
-    """A chooser offering only the records the user may edit (used to attach locations to a service)."""
+    """A chooser offering only the records the user may edit (used to attach locations to a service),
+    searchable by name."""
 
     filter_choices = staticmethod(records_in_scope)
+    search_fields = ("name", "municipality__name")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        attributes = {"filter_choices": staticmethod(self.filter_choices)}
+        attributes = {
+            "filter_choices": staticmethod(self.filter_choices),
+            "filter_form_class": name_search_form(self.search_fields),
+        }
         self.choose_view_class = type("ChooseView", (ScopedChooseViewMixin, chooser_views.ChooseView), {**attributes})
         self.choose_results_view_class = type(
             "ChooseResultsView", (ScopedChooseViewMixin, chooser_views.ChooseResultsView), {**attributes}
@@ -157,6 +195,21 @@ class OrganizationChooserViewSet(ScopedChooserViewSet):
     a service's scope comes from its locations."""
 
     filter_choices = staticmethod(linkable_organizations)
+
+
+def comuni_in_scope(queryset, user):
+    """The comuni an editor may place records in: those of their ambiti (every comune network-wide)."""
+    scope = editor_scope(user)
+    if scope.everything or is_administrator(user):  # administrators place people's offices anywhere
+        return queryset
+    return queryset.filter(ambito_id__in=scope.ambito_ids)
+
+
+class MunicipalityChooserViewSet(ScopedChooserViewSet):
+    """The comune chooser: the comuni of the editor's ambiti, searchable by name, CAP or ISTAT code."""
+
+    filter_choices = staticmethod(comuni_in_scope)
+    search_fields = ("name", "cap", "istat_code")
 
 
 SCOPED_VIEW_CLASSES = {

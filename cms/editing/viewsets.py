@@ -75,6 +75,7 @@ class DirectoryViewSet(SnippetViewSet):
     """Common set-up of the three directory models: scoped views, chooser and listing."""
 
     chooser_viewset_class = ScopedChooserViewSet
+    chooser_per_page = 25
     copy_view_enabled = True
     list_per_page = 50
     list_export = ["external_id", "name", "uuid", "live", "updated_at"]
