@@ -14,8 +14,10 @@ from functools import reduce
 from operator import or_
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms.choosers import BaseFilterForm
@@ -23,6 +25,7 @@ from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 
+from .. import publishing
 from ..permissions import editor_scope, is_administrator, linkable_organizations, records_in_scope, user_may_edit_record
 
 
@@ -61,9 +64,26 @@ class IndexView(snippet_views.IndexView):
 
 class EditView(RecordPermissionMixin, snippet_views.EditView):
     """Editing, saving drafts, publishing, submitting, reverting: the live record and the draft
-    being edited must both be in scope (a reviewer of the current workflow task may open it too)."""
+    being edited must both be in scope (a reviewer of the current workflow task may open it too).
+    Publishing or approving a service whose organisation or locations are not published is refused,
+    naming them, before anything is saved."""
 
     record_permission = "change"
+
+    def would_publish(self) -> bool:
+        return self.action == "publish" or (self.action == "workflow-action" and self.workflow_action == "approve")
+
+    def form_valid(self, form):
+        if self.would_publish():
+            pending = publishing.unpublished_dependencies(
+                organization=form.cleaned_data.get("organization"), locations=form_locations(form)
+            )
+            if pending:
+                message = publishing.publish_first_message(pending)
+                form.add_error(None, message)
+                self.produced_error_message = message
+                return self.form_invalid(form)
+        return super().form_valid(form)
 
     def get_records_to_check(self):
         return [self.live_object, self.object]
@@ -96,7 +116,25 @@ class UnlockView(RecordPermissionMixin, snippet_views.UnlockView):
 
 
 class WorkflowActionView(RecordPermissionMixin, snippet_views.WorkflowActionView):
-    pass
+    """Approving from the dashboard or the listing: refused, with the same message, when the record's
+    organisation or locations are not published."""
+
+    def post(self, request, *args, **kwargs):
+        if self.action_name == "approve":
+            pending = publishing.dependencies_of(self.object.get_latest_revision_as_object())
+            if pending:
+                messages.error(request, publishing.publish_first_message(pending))
+                return redirect(self.model.snippet_viewset.get_url_name("edit"), self.object.pk)
+        return super().post(request, *args, **kwargs)
+
+
+def form_locations(form) -> list:
+    """The locations a service form would save (its inline rows not marked for deletion)."""
+    formset = getattr(form, "formsets", {}).get("service_at_locations")
+    if formset is None:
+        return []
+    rows = (getattr(child, "cleaned_data", None) or {} for child in formset.forms)
+    return [row["location"] for row in rows if row.get("location") and not row.get("DELETE")]
 
 
 class CollectWorkflowActionDataView(RecordPermissionMixin, snippet_views.CollectWorkflowActionDataView):
