@@ -150,9 +150,30 @@ class OrganizationForm(VerificationFormMixin, DirectoryRecordForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.refuse_duplicate(cleaned.get("name"), cleaned.get("municipality"))
         if not cleaned.get("slug") and cleaned.get("name"):
             cleaned["slug"] = unique_slug(self._meta.model, cleaned["name"], exclude_pk=self.instance.pk)
         return cleaned
+
+    def refuse_duplicate(self, name, municipality) -> None:
+        """The same name in the same comune is one organisation: refused, with a link to the existing one."""
+        if not name or municipality is None:
+            return
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        others = self._meta.model._default_manager.filter(name__iexact=name.strip(), municipality=municipality)
+        existing = others.exclude(pk=self.instance.pk).first() if self.instance.pk else others.first()
+        if existing is not None:
+            url = reverse(existing.snippet_viewset.get_url_name("edit"), args=[existing.pk])
+            self.add_error(
+                "name",
+                format_html(
+                    _('An organisation with this name already exists in {comune}: <a href="{url}">open it</a>.'),
+                    comune=municipality.name,
+                    url=url,
+                ),
+            )
 
 
 class LocationForm(DirectoryRecordForm):

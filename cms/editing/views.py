@@ -62,6 +62,15 @@ class IndexView(snippet_views.IndexView):
         return records_in_scope(super().get_base_queryset(), self.request.user)
 
 
+class CreateView(snippet_views.CreateView):
+    """Adding a record: no autosave. Autosaving an "add" form creates a draft record on the first
+    keystroke pause, so a form left unsaved (or opened five times) left duplicates in the directory."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.autosave_enabled = False
+
+
 class EditView(RecordPermissionMixin, snippet_views.EditView):
     """Editing, saving drafts, publishing, submitting, reverting: the live record and the draft
     being edited must both be in scope (a reviewer of the current workflow task may open it too).
@@ -251,6 +260,7 @@ class MunicipalityChooserViewSet(ScopedChooserViewSet):
 
 
 SCOPED_VIEW_CLASSES = {
+    "add_view_class": CreateView,
     "index_view_class": IndexView,
     "edit_view_class": EditView,
     "delete_view_class": DeleteView,
