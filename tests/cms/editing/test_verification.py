@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.core import mail, signing
 from django.test import Client, override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -207,3 +208,29 @@ def test_saving_in_the_admin_can_mark_a_service_verified(lecco_moderator, lecco_
     service = live(service)
     assert service.assured_date == timezone.localdate()
     assert service.assurer_email == lecco_moderator.email
+
+
+def test_editors_see_the_log_of_their_organisations_and_can_revoke_a_link(
+    lecco_records, monza_records, lecco_moderator
+):
+    path = sent_link(lecco_records["organization"])
+    Client().get(path)
+    client = client_for(lecco_moderator)
+    log = client.get(reverse("cms_verification_log"))
+    assert log.status_code == 200
+    events = list(log.context["object_list"])
+    assert {event.organization for event in events} == {lecco_records["organization"]}  # nothing of Monza
+    assert {event.action for event in events} == {Action.SENT, Action.OPENED}
+    link = VerificationLink.objects.get(organization=lecco_records["organization"])
+    monza_link = VerificationLink.objects.get(organization=monza_records["organization"])
+    assert client.post(reverse("cms_verification_revoke", args=[monza_link.pk])).status_code in (302, 403)
+    monza_link.refresh_from_db()
+    assert monza_link.revoked_at is None  # not theirs
+    assert client.post(reverse("cms_verification_revoke", args=[link.pk])).status_code == 302
+    assert Client().get(path).status_code == 410
+
+
+def test_people_without_an_editor_membership_cannot_see_the_log(lecco_records):
+    outsider = make_editor("fuori", membership=False)
+    response = client_for(outsider).get(reverse("cms_verification_log"))
+    assert response.status_code in (302, 403)
