@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.models import WorkflowState
 
-from .editing.languages import language_name, localized, translation_languages
+from .languages import language_name, localized, translation_languages
 from .models import LinkCheck, Location, Organization, Service
 from .permissions import records_in_scope
 from .verification.cycle import in_ambito_filter, overdue_filter

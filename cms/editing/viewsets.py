@@ -21,6 +21,7 @@ import django_filters
 from django_filters import FilterSet
 
 from .. import data_quality
+from ..language_forms import TranslatedSnippetForm
 from ..models import (
     Ambito,
     Location,
@@ -33,7 +34,7 @@ from ..models import (
     TargetGroup,
     Theme,
 )
-from .forms import LocationForm, OrganizationForm, ServiceForm, TranslatedSnippetForm
+from .forms import LocationForm, OrganizationForm, ServiceForm
 from .panels import source_panels, translation_panels
 from .views import SCOPED_VIEW_CLASSES, OrganizationChooserViewSet, ScopedChooserViewSet
 

@@ -24,28 +24,12 @@ from wagtail.models import (
     WorkflowMixin,
 )
 
-from .base import DirectoryRecord
+from . import public
+from .base import DirectoryRecord, VerifiedRecord
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()./-]{5,25}$", _("Enter a phone number with digits, spaces and an optional leading +.")
 )
-
-
-class VerifiedRecord(models.Model):
-    """When a record was last checked as correct, and by whom (HSDS ``assured_date``, ``assurer_email``)."""
-
-    assured_date = models.DateField(
-        _("verified on"),
-        null=True,
-        blank=True,
-        help_text=_('The day someone last checked that the record is correct. Tick "Mark as verified" to set it.'),
-    )
-    assurer_email = models.EmailField(
-        _("verified by"), blank=True, help_text=_("The e-mail address of whoever last checked the record.")
-    )
-
-    class Meta:
-        abstract = True
 
 
 class PublishableRecord(
@@ -67,6 +51,8 @@ class Organization(VerifiedRecord, PublishableRecord, ClusterableModel):
         CONSORTIUM = "consortium", _("Consortium of cooperatives")
         VOLUNTEER_ASSOCIATION = "volunteer_association", _("Volunteer association")
         OTHER = "other", _("Other")
+
+    objects = public.OrganizationManager()
 
     name = models.CharField(_("name"), max_length=200, help_text=_("The official name; it is not translated."))
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -123,6 +109,8 @@ class Organization(VerifiedRecord, PublishableRecord, ClusterableModel):
 class Location(PublishableRecord, ClusterableModel):
     """A place where services are offered."""
 
+    objects = public.LocationManager()
+
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="locations"
     )
@@ -169,6 +157,8 @@ class Service(VerifiedRecord, PublishableRecord, ClusterableModel):
         INACTIVE = "inactive", _("Inactive")
         TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
 
+    objects = public.ServiceManager()
+
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="services"
     )
@@ -214,8 +204,13 @@ class Service(VerifiedRecord, PublishableRecord, ClusterableModel):
 
     @property
     def is_public(self) -> bool:
-        """Published and active: what the public search and the public APIs show."""
-        return self.live and self.status == self.Status.ACTIVE
+        """Anyone may see it: as ``Service.objects.public()`` (published, of a published organisation)."""
+        return self.live and self.organization.live
+
+    @property
+    def is_available(self) -> bool:
+        """It can be searched and referred to now: as ``Service.objects.available()`` (public and active)."""
+        return self.is_public and self.status == self.Status.ACTIVE
 
 
 class ServiceAtLocation(Orderable):
@@ -226,6 +221,8 @@ class ServiceAtLocation(Orderable):
     location = models.ForeignKey(
         Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="service_at_locations"
     )
+
+    objects = public.ServiceAtLocationManager()
 
     class Meta(Orderable.Meta):
         verbose_name = _("location of the service")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from ..editing.languages import localized
+from ..languages import localized
 from ..models import Organization, Service, VerificationLink
 from .cycle import mark_verified
 from .links import Action, audit
@@ -21,11 +21,7 @@ SERVICE_TEXT_FIELDS = ("how_to_access",)
 
 def public_services(organization: Organization):
     """The organisation's services as the public sees them (published and not withdrawn)."""
-    return (
-        Service.objects.filter(organization=organization, live=True)
-        .exclude(status=Service.Status.INACTIVE)
-        .order_by("name", "pk")
-    )
+    return Service.objects.listed().filter(organization=organization).order_by("name", "pk")
 
 
 def editable_fields(record, language: str) -> tuple[str, ...]:
