@@ -14,7 +14,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, SnippetViewSet, SnippetViewSetGroup
 
-from .editing import reports, spreadsheet_views
+from .editing import quality_views, reports, spreadsheet_views, verification_views
+from .editing.views import MunicipalityChooserViewSet
 from .editing.viewsets import DirectoryGroup, MembershipViewSet, TaxonomyGroup
 from .geography import move_municipality
 from .models import Ambito, Municipality
@@ -40,6 +41,8 @@ class AmbitoViewSet(SnippetViewSet):
 
 class MunicipalityViewSet(SnippetViewSet):
     model = Municipality
+    chooser_viewset_class = MunicipalityChooserViewSet
+    chooser_per_page = 60  # an ambito's comuni on one page (the largest has some fifty); search narrows them
     icon = "home"
     menu_label = _("Comuni")
     edit_view_class = MunicipalityEditView
@@ -89,6 +92,13 @@ def register_directory_admin_urls():
             reports.MissingTranslationsView.as_view(),
             name="cms_translation_report_missing",
         ),
+        path("reports/data-quality/", quality_views.DataQualityView.as_view(), name="cms_data_quality"),
+        path("reports/verification/", verification_views.VerificationLogView.as_view(), name="cms_verification_log"),
+        path(
+            "reports/verification/links/<int:pk>/revoke/",
+            verification_views.revoke_link,
+            name="cms_verification_revoke",
+        ),
         path("directory/import/", spreadsheet_views.ImportView.as_view(), name="cms_directory_import"),
         path(
             "directory/import/confirm/",
@@ -116,6 +126,39 @@ def register_translation_report_menu_item():
         icon_name="globe",
         order=700,
         test=reports.user_can_see_translation_report,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_data_quality_menu_item():
+    return PermissionMenuItem(
+        _("Data quality"),
+        reverse("cms_data_quality"),
+        icon_name="tasks",
+        order=710,
+        test=quality_views.user_can_see_data_quality,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def register_verification_log_menu_item():
+    return PermissionMenuItem(
+        _("Verification log"),
+        reverse("cms_verification_log"),
+        icon_name="history",
+        order=720,
+        test=quality_views.user_can_see_data_quality,
+    )
+
+
+@hooks.register("register_directory_menu_item")
+def register_data_quality_directory_item():
+    return PermissionMenuItem(
+        _("Data quality"),
+        reverse("cms_data_quality"),
+        icon_name="tasks",
+        order=800,
+        test=quality_views.user_can_see_data_quality,
     )
 
 

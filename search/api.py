@@ -216,6 +216,7 @@ class SearchView(PublicSearchView):
                     "url": request.build_absolute_uri(hit.api_path) if hit.api_path else None,
                     "themes": hit.themes,
                     "is_sample": hit.is_sample,
+                    "assured_date": hit.assured_date,
                 }
                 for hit in page.hits
             ],

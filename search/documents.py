@@ -94,6 +94,7 @@ def build_mapping(*, engine_kind: str | None = None) -> Mapping:
     mapping.field("uuid", Keyword())
     mapping.field("is_sample", Boolean())
     mapping.field("updated_at", Date())
+    mapping.field("assured_date", Date())
     mapping.field("translated", Keyword())
     mapping.field("name", per_language(copy_to=["name_folded", "text_folded"]))
     mapping.field("body", per_language(copy_to=["text_folded"]))
@@ -273,6 +274,7 @@ class ServiceDocument(TranslatedNameMixin, BaseDocument):
         "uuid",
         "is_sample",
         "updated_at",
+        "assured_date",
         "translated",
         "name",
         "body",
@@ -331,6 +333,10 @@ class ServiceDocument(TranslatedNameMixin, BaseDocument):
     @staticmethod
     def prepare_updated_at(service, lookups):
         return service.updated_at.isoformat() if service.updated_at else None
+
+    @staticmethod
+    def prepare_assured_date(service, lookups):
+        return service.assured_date.isoformat() if service.assured_date else None
 
     @staticmethod
     def prepare_body(service, lookups):

@@ -159,7 +159,8 @@ def build_search_body(params: SearchParams) -> dict:
     start = (params.page - 1) * params.page_size
     size = params.page_size if start + params.page_size <= MAX_RESULT_WINDOW else 0
     source = ["doc_type", "record_id", "uuid", "translated", "organization", "locations.comune_name", "locations.point"]
-    source += ["is_sample", "themes", f"name.{language}", f"name.{italian}", f"body.{language}", f"body.{italian}"]
+    source += ["is_sample", "assured_date", "themes", f"name.{language}", f"name.{italian}"]
+    source += [f"body.{language}", f"body.{italian}"]
     body = {
         "query": query,
         "aggs": aggs,
@@ -233,6 +234,7 @@ class Hit:
     themes: list[str]
     is_sample: bool
     snippet_language: str = ""  # the snippet's: Italian when the body is not translated, even if the title is
+    assured_date: str | None = None  # services: the day the record was last verified (ISO 8601)
 
 
 @dataclass
@@ -333,6 +335,7 @@ def _hit(raw: dict, params: SearchParams) -> Hit:
         api_path=document.api_path(source),
         themes=source.get("themes", []),
         is_sample=bool(source.get("is_sample", False)),
+        assured_date=source.get("assured_date"),
     )
 
 

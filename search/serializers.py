@@ -43,6 +43,9 @@ class SearchHitSerializer(serializers.Serializer):
     url = serializers.URLField(allow_null=True, help_text="The record in the directory API or the pages API.")
     themes = serializers.ListField(child=serializers.CharField())
     is_sample = serializers.BooleanField(help_text="An invented record of the demo content.")
+    assured_date = serializers.DateField(
+        allow_null=True, help_text="Services: the day the record was last checked as correct (HSDS assured_date)."
+    )
 
 
 class SearchSuggestedThemeSerializer(serializers.Serializer):

@@ -29,6 +29,14 @@ def response_language(field) -> str:
     return field.context.get("language") or translation.get_language()
 
 
+def verified_on_field():
+    return serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The day the record was last checked as correct (HSDS assured_date); null: never verified."),
+    )
+
+
 class TranslatedField(serializers.CharField):
     """A translated text in the response language, or in Italian when that language has none."""
 
@@ -258,6 +266,7 @@ class ServiceSerializer(serializers.Serializer):
     target_groups = TargetGroupSummarySerializer(many=True, read_only=True, source="target_group_list")
     languages_spoken = SpokenLanguageSummarySerializer(many=True, read_only=True, source="language_list")
     is_sample = serializers.BooleanField(read_only=True, help_text=_("Invented record of the demo content."))
+    assured_date = verified_on_field()
     updated_at = serializers.DateTimeField(read_only=True)
     fallback_fields = FallbackFieldsField()
 
@@ -270,6 +279,7 @@ class OrganizationSerializer(OrganizationSummarySerializer):
     ambiti_covered = AmbitoSummarySerializer(source="ambiti.all", many=True, read_only=True)
     comuni_covered = ComuneBriefSerializer(source="municipalities.all", many=True, read_only=True)
     services_url = serializers.SerializerMethodField()
+    assured_date = verified_on_field()
     updated_at = serializers.DateTimeField(read_only=True)
     fallback_fields = FallbackFieldsField()
 

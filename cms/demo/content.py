@@ -46,6 +46,7 @@ from ..models import (
 )
 from ..site_setup import bootstrap_site
 from ..slugs import unique_slug
+from . import contacts
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = 20240601
@@ -355,8 +356,13 @@ class DemoLoader:
             self.comune_offices,
             self.network_organizations,
             self.sample_organizations,
+            self.contacts_and_verification,
             self.guideline_pages,
         ]
+
+    def contacts_and_verification(self):
+        if contacts.fill(PREFIX):
+            record_content_change()
 
     def counts(self) -> DemoCounts:
         return DemoCounts(

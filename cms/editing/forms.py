@@ -121,7 +121,33 @@ class DirectoryRecordForm(LanguageAwareFormMixin, WagtailAdminModelForm):
         return valid
 
 
-class OrganizationForm(DirectoryRecordForm):
+class VerificationFormMixin(forms.Form):
+    """A "Mark as verified" box: saving records that the editor checked the record today."""
+
+    mark_verified = forms.BooleanField(
+        label=_("Mark as verified"),
+        required=False,
+        help_text=_(
+            "Tick it when you have checked with the organisation that everything here is correct: "
+            "the record shows today's date as its verification date, with your e-mail address, once "
+            "this version is published."
+        ),
+    )
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("mark_verified"):
+            from django.utils import timezone
+
+            self.instance.assured_date = timezone.localdate()
+            self.instance.assurer_email = getattr(self.for_user, "email", "") or ""
+        return super().save(commit=commit)
+
+
+class ServiceForm(VerificationFormMixin, DirectoryRecordForm):
+    """The service form: the ambito scope, and marking as verified."""
+
+
+class OrganizationForm(VerificationFormMixin, DirectoryRecordForm):
     """Fills the slug from the name when the editor leaves it empty."""
 
     def __init__(self, *args, **kwargs):
@@ -131,9 +157,30 @@ class OrganizationForm(DirectoryRecordForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.refuse_duplicate(cleaned.get("name"), cleaned.get("municipality"))
         if not cleaned.get("slug") and cleaned.get("name"):
             cleaned["slug"] = unique_slug(self._meta.model, cleaned["name"], exclude_pk=self.instance.pk)
         return cleaned
+
+    def refuse_duplicate(self, name, municipality) -> None:
+        """The same name in the same comune is one organisation: refused, with a link to the existing one."""
+        if not name or municipality is None:
+            return
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        others = self._meta.model._default_manager.filter(name__iexact=name.strip(), municipality=municipality)
+        existing = others.exclude(pk=self.instance.pk).first() if self.instance.pk else others.first()
+        if existing is not None:
+            url = reverse(existing.snippet_viewset.get_url_name("edit"), args=[existing.pk])
+            self.add_error(
+                "name",
+                format_html(
+                    _('An organisation with this name already exists in {comune}: <a href="{url}">open it</a>.'),
+                    comune=municipality.name,
+                    url=url,
+                ),
+            )
 
 
 class LocationForm(DirectoryRecordForm):

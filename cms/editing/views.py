@@ -10,13 +10,23 @@ Views not replaced here already ask the policy about the record: copying (``Copy
 previewing (``PreviewOnEdit``) and the bulk delete (``DeleteBulkAction.check_perm``).
 """
 
-from django.core.exceptions import PermissionDenied
+from functools import reduce
+from operator import or_
 
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.permissions import policy_registry
 from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 
-from ..permissions import linkable_organizations, records_in_scope, user_may_edit_record
+from .. import publishing
+from ..permissions import editor_scope, is_administrator, linkable_organizations, records_in_scope, user_may_edit_record
 
 
 class RecordPermissionMixin:
@@ -52,11 +62,37 @@ class IndexView(snippet_views.IndexView):
         return records_in_scope(super().get_base_queryset(), self.request.user)
 
 
+class CreateView(snippet_views.CreateView):
+    """Adding a record: no autosave. Autosaving an "add" form creates a draft record on the first
+    keystroke pause, so a form left unsaved (or opened five times) left duplicates in the directory."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.autosave_enabled = False
+
+
 class EditView(RecordPermissionMixin, snippet_views.EditView):
     """Editing, saving drafts, publishing, submitting, reverting: the live record and the draft
-    being edited must both be in scope (a reviewer of the current workflow task may open it too)."""
+    being edited must both be in scope (a reviewer of the current workflow task may open it too).
+    Publishing or approving a service whose organisation or locations are not published is refused,
+    naming them, before anything is saved."""
 
     record_permission = "change"
+
+    def would_publish(self) -> bool:
+        return self.action == "publish" or (self.action == "workflow-action" and self.workflow_action == "approve")
+
+    def form_valid(self, form):
+        if self.would_publish():
+            pending = publishing.unpublished_dependencies(
+                organization=form.cleaned_data.get("organization"), locations=form_locations(form)
+            )
+            if pending:
+                message = publishing.publish_first_message(pending)
+                form.add_error(None, message)
+                self.produced_error_message = message
+                return self.form_invalid(form)
+        return super().form_valid(form)
 
     def get_records_to_check(self):
         return [self.live_object, self.object]
@@ -89,7 +125,25 @@ class UnlockView(RecordPermissionMixin, snippet_views.UnlockView):
 
 
 class WorkflowActionView(RecordPermissionMixin, snippet_views.WorkflowActionView):
-    pass
+    """Approving from the dashboard or the listing: refused, with the same message, when the record's
+    organisation or locations are not published."""
+
+    def post(self, request, *args, **kwargs):
+        if self.action_name == "approve":
+            pending = publishing.dependencies_of(self.object.get_latest_revision_as_object())
+            if pending:
+                messages.error(request, publishing.publish_first_message(pending))
+                return redirect(self.model.snippet_viewset.get_url_name("edit"), self.object.pk)
+        return super().post(request, *args, **kwargs)
+
+
+def form_locations(form) -> list:
+    """The locations a service form would save (its inline rows not marked for deletion)."""
+    formset = getattr(form, "formsets", {}).get("service_at_locations")
+    if formset is None:
+        return []
+    rows = (getattr(child, "cleaned_data", None) or {} for child in formset.forms)
+    return [row["location"] for row in rows if row.get("location") and not row.get("DELETE")]
 
 
 class CollectWorkflowActionDataView(RecordPermissionMixin, snippet_views.CollectWorkflowActionDataView):
@@ -132,19 +186,50 @@ class WorkflowHistoryDetailView(RecordPermissionMixin, snippet_views.WorkflowHis
     pass
 
 
+class NameSearchForm(BaseFilterForm):
+    """The chooser's search box: finds records whose name (or another of ``search_fields``) contains the
+    words typed, in the database, so that it needs no search index ("lec" finds Lecco)."""
+
+    search_fields = ("name",)
+    q = forms.CharField(
+        label=_("Search term"), required=False, widget=forms.TextInput(attrs={"placeholder": _("Search by name")})
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            for word in query.split():
+                objects = objects.filter(
+                    reduce(or_, (Q(**{f"{field}__icontains": word}) for field in self.search_fields))
+                )
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+def name_search_form(fields):
+    return type("NameSearchForm", (NameSearchForm,), {"search_fields": tuple(fields)})
+
+
 class ScopedChooseViewMixin:
     def get_object_list(self):
         return self.filter_choices(super().get_object_list(), self.request.user)
 
 
 class ScopedChooserViewSet(chooser_views.SnippetChooserViewSet):
-    """A chooser offering only the records the user may edit (used to attach locations to a service)."""
+    """A chooser offering only the records the user may edit (used to attach locations to a service),
+    searchable by name."""
 
     filter_choices = staticmethod(records_in_scope)
+    search_fields = ("name", "municipality__name")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        attributes = {"filter_choices": staticmethod(self.filter_choices)}
+        attributes = {
+            "filter_choices": staticmethod(self.filter_choices),
+            "filter_form_class": name_search_form(self.search_fields),
+        }
         self.choose_view_class = type("ChooseView", (ScopedChooseViewMixin, chooser_views.ChooseView), {**attributes})
         self.choose_results_view_class = type(
             "ChooseResultsView", (ScopedChooseViewMixin, chooser_views.ChooseResultsView), {**attributes}
@@ -159,7 +244,23 @@ class OrganizationChooserViewSet(ScopedChooserViewSet):
     filter_choices = staticmethod(linkable_organizations)
 
 
+def comuni_in_scope(queryset, user):
+    """The comuni an editor may place records in: those of their ambiti (every comune network-wide)."""
+    scope = editor_scope(user)
+    if scope.everything or is_administrator(user):  # administrators place people's offices anywhere
+        return queryset
+    return queryset.filter(ambito_id__in=scope.ambito_ids)
+
+
+class MunicipalityChooserViewSet(ScopedChooserViewSet):
+    """The comune chooser: the comuni of the editor's ambiti, searchable by name, CAP or ISTAT code."""
+
+    filter_choices = staticmethod(comuni_in_scope)
+    search_fields = ("name", "cap", "istat_code")
+
+
 SCOPED_VIEW_CLASSES = {
+    "add_view_class": CreateView,
     "index_view_class": IndexView,
     "edit_view_class": EditView,
     "delete_view_class": DeleteView,

@@ -20,6 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 import django_filters
 from django_filters import FilterSet
 
+from .. import data_quality
 from ..language_forms import TranslatedSnippetForm
 from ..models import (
     Ambito,
@@ -33,7 +34,7 @@ from ..models import (
     TargetGroup,
     Theme,
 )
-from .forms import DirectoryRecordForm, LocationForm, OrganizationForm
+from .forms import LocationForm, OrganizationForm, ServiceForm
 from .memberships import MembershipForm
 from .panels import source_panels, translation_panels
 from .views import SCOPED_VIEW_CLASSES, OrganizationChooserViewSet, ScopedChooserViewSet
@@ -43,6 +44,21 @@ SCOPE_HELP = _(
     "whole network. Save a draft at any time: readers see the published version until a moderator "
     "publishes (or approves) the changes. Schedule publication in the status panel on the right."
 )
+
+
+def verification_panel() -> MultiFieldPanel:
+    return MultiFieldPanel(
+        [
+            FieldRowPanel([FieldPanel("assured_date", read_only=True), FieldPanel("assurer_email", read_only=True)]),
+            FieldPanel("mark_verified"),
+        ],
+        heading=_("Verification"),
+        help_text=_(
+            "Every record is checked again with its organisation once a cycle; the organisation also "
+            "receives an e-mail with a link to confirm its listing. The data-quality dashboard lists "
+            "the records that are due."
+        ),
+    )
 
 
 def record_data_panel() -> MultiFieldPanel:
@@ -61,6 +77,7 @@ class DirectoryViewSet(SnippetViewSet):
     """Common set-up of the three directory models: scoped views, chooser and listing."""
 
     chooser_viewset_class = ScopedChooserViewSet
+    chooser_per_page = 25
     copy_view_enabled = True
     list_per_page = 50
     list_export = ["external_id", "name", "uuid", "live", "updated_at"]
@@ -72,10 +89,27 @@ class DirectoryViewSet(SnippetViewSet):
 
 
 class RecordFilterSet(FilterSet):
-    """Filters every directory listing has: published or not, sample data or not."""
+    """Filters every directory listing has: published or not, sample data or not, and the data-quality
+    checks (the links of the data-quality dashboard)."""
 
     live = django_filters.BooleanFilter(label=_("Published"))
     is_sample = django_filters.BooleanFilter(label=_("Sample data"))
+
+    def filter_quality(self, queryset, name, value):
+        return queryset.filter(data_quality.check_filter(queryset.model, value)) if value else queryset
+
+    def filter_ambito(self, queryset, name, value):
+        return data_quality.in_ambito(queryset, value.pk) if value else queryset
+
+
+def quality_filter(model):
+    return django_filters.ChoiceFilter(
+        label=_("Data quality"), choices=data_quality.check_choices(model), method="filter_quality"
+    )
+
+
+def ambito_filter(label):
+    return django_filters.ModelChoiceFilter(label=label, queryset=Ambito.objects.all(), method="filter_ambito")
 
 
 # --- Organisations -----------------------------------------------------------------------
@@ -83,13 +117,12 @@ class RecordFilterSet(FilterSet):
 
 class OrganizationFilterSet(RecordFilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=Organization.Kind.choices)
-    ambito = django_filters.ModelChoiceFilter(
-        label=_("Ambito of the seat"), field_name="municipality__ambito", queryset=Ambito.objects.all()
-    )
+    ambito = ambito_filter(_("Ambito of the seat"))
+    quality = quality_filter(Organization)
 
     class Meta:
         model = Organization
-        fields = ["kind", "ambito", "live", "is_sample"]
+        fields = ["kind", "ambito", "live", "is_sample", "quality"]
 
 
 class OrganizationViewSet(DirectoryViewSet):
@@ -136,6 +169,8 @@ class OrganizationViewSet(DirectoryViewSet):
                         ),
                     ),
                     FieldPanel("logo"),
+                    FieldPanel("language"),
+                    verification_panel(),
                     record_data_panel(),
                     PublishingPanel(),
                 ],
@@ -151,14 +186,13 @@ class OrganizationViewSet(DirectoryViewSet):
 
 
 class LocationFilterSet(RecordFilterSet):
-    ambito = django_filters.ModelChoiceFilter(
-        label=_("Ambito"), field_name="municipality__ambito", queryset=Ambito.objects.all()
-    )
+    ambito = ambito_filter(_("Ambito"))
     municipality = django_filters.ModelChoiceFilter(label=_("Comune"), queryset=Municipality.objects.all())
+    quality = quality_filter(Location)
 
     class Meta:
         model = Location
-        fields = ["ambito", "municipality", "live", "is_sample"]
+        fields = ["ambito", "municipality", "live", "is_sample", "quality"]
 
 
 class LocationViewSet(DirectoryViewSet):
@@ -220,21 +254,17 @@ class ComuniColumn(Column):
 
 
 class ServiceFilterSet(RecordFilterSet):
-    ambito = django_filters.ModelChoiceFilter(
-        label=_("Ambito"),
-        field_name="service_at_locations__location__municipality__ambito",
-        queryset=Ambito.objects.all(),
-        distinct=True,
-    )
+    ambito = ambito_filter(_("Ambito"))
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"), field_name="themes", queryset=Theme.objects.all(), distinct=True
     )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=Service.Status.choices)
     cost = django_filters.ChoiceFilter(label=_("Cost"), choices=Service.Cost.choices)
+    quality = quality_filter(Service)
 
     class Meta:
         model = Service
-        fields = ["ambito", "theme", "status", "cost", "live", "is_sample"]
+        fields = ["ambito", "theme", "status", "cost", "live", "is_sample", "quality"]
 
 
 class ServiceViewSet(DirectoryViewSet):
@@ -294,6 +324,7 @@ class ServiceViewSet(DirectoryViewSet):
                         [FieldRowPanel([FieldPanel("email"), FieldPanel("phone"), FieldPanel("website")])],
                         heading=_("Contacts of the service"),
                     ),
+                    verification_panel(),
                     record_data_panel(),
                     PublishingPanel(),
                 ],
@@ -304,7 +335,7 @@ class ServiceViewSet(DirectoryViewSet):
                 heading=_("Translations"),
             ),
         ],
-        base_form_class=DirectoryRecordForm,
+        base_form_class=ServiceForm,
     )
 
 

@@ -267,6 +267,8 @@ def service_summary(service: Service, request) -> dict:
             "application_process": text(service, "how_to_access"),
             "fees_description": str(service.get_cost_display()),
             "eligibility_description": text(service, "eligibility"),
+            "assured_date": service.assured_date.isoformat() if service.assured_date else None,
+            "assurer_email": service.assurer_email,
             "last_modified": timestamp(service.updated_at),
             "organization": organization_summary(service.organization, request),
         },

@@ -1,9 +1,11 @@
 from .content_version import ContentVersion
 from .directory import Location, Organization, Service, ServiceAtLocation
 from .geography import Ambito, Municipality, MunicipalityAmbitoChange
+from .link_check import LinkCheck
 from .pages import GuidelineIndexPage, GuidelinePage, HomePage
 from .people import Membership, Role
 from .taxonomy import SpokenLanguage, TargetGroup, Theme
+from .verification import VerificationEvent, VerificationLink
 from .workflow import AmbitoGroupApprovalTask
 
 __all__ = [
@@ -13,6 +15,7 @@ __all__ = [
     "GuidelineIndexPage",
     "GuidelinePage",
     "HomePage",
+    "LinkCheck",
     "Location",
     "Membership",
     "Municipality",
@@ -24,4 +27,6 @@ __all__ = [
     "SpokenLanguage",
     "TargetGroup",
     "Theme",
+    "VerificationEvent",
+    "VerificationLink",
 ]

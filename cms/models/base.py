@@ -41,3 +41,20 @@ class DirectoryRecord(SourceLanguageMixin, models.Model):
 
     class Meta:
         abstract = True
+
+
+class VerifiedRecord(models.Model):
+    """When a record was last checked as correct, and by whom (HSDS ``assured_date``, ``assurer_email``)."""
+
+    assured_date = models.DateField(
+        _("verified on"),
+        null=True,
+        blank=True,
+        help_text=_('The day someone last checked that the record is correct. Tick "Mark as verified" to set it.'),
+    )
+    assurer_email = models.EmailField(
+        _("verified by"), blank=True, help_text=_("The e-mail address of whoever last checked the record.")
+    )
+
+    class Meta:
+        abstract = True

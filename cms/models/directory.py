@@ -8,6 +8,7 @@ cms/translation.py; Italian is the source language and the fallback.
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +25,7 @@ from wagtail.models import (
 )
 
 from . import public
-from .base import DirectoryRecord
+from .base import DirectoryRecord, VerifiedRecord
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ()./-]{5,25}$", _("Enter a phone number with digits, spaces and an optional leading +.")
@@ -43,7 +44,7 @@ class PublishableRecord(
         return "cms/previews/directory_record.html"
 
 
-class Organization(PublishableRecord, ClusterableModel):
+class Organization(VerifiedRecord, PublishableRecord, ClusterableModel):
     class Kind(models.TextChoices):
         PUBLIC_OFFICE = "public_office", _("Public office")
         SOCIAL_COOPERATIVE = "social_cooperative", _("Social cooperative")
@@ -67,6 +68,13 @@ class Organization(PublishableRecord, ClusterableModel):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    language = models.CharField(
+        _("language of correspondence"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="it",
+        help_text=_("The language of the e-mails asking the organisation to check its records."),
+    )
     ambiti = ParentalManyToManyField(
         "cms.Ambito", verbose_name=_("ambiti covered"), blank=True, related_name="organizations"
     )
@@ -138,7 +146,7 @@ class Location(PublishableRecord, ClusterableModel):
         return f"{self.name}, {self.municipality.name}"
 
 
-class Service(PublishableRecord, ClusterableModel):
+class Service(VerifiedRecord, PublishableRecord, ClusterableModel):
     class Cost(models.TextChoices):
         FREE = "free", _("Free")
         REDUCED = "reduced", _("Reduced fee")

@@ -56,6 +56,7 @@ urlpatterns += i18n_patterns(
     # The public site: search and directory pages first, then Wagtail's pages (a catch-all).
     path("", include("public_site.search_urls")),
     path("", include("public_site.urls")),
+    path("", include("cms.verification.urls")),  # links e-mailed to organisations to check their listing
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

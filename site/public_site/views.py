@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from cms.contacts import service_contacts
 from cms.models import Ambito, Municipality, Organization, Service
 
 from . import selectors
@@ -64,6 +65,7 @@ def service_detail(request, uuid):
         "public_site/service_detail.html",
         {
             "service": service,
+            "contacts": service_contacts(service),
             "texts": texts,
             "places": places,
             "organization_description": organization_description,

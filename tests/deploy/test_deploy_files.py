@@ -130,6 +130,8 @@ def test_periodic_jobs_the_product_needs_are_scheduled():
         "search_index",
         "referrals_daily",
         "referrals_anonymise",
+        "send_verification_requests",
+        "check_links",
     } <= scheduled
 
 

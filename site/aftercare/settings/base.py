@@ -360,3 +360,16 @@ SEARCH_LANGUAGE_ANALYZERS = env.dict(
 # Who answers accessibility reports (AgID model: "meccanismo di feedback") and who is responsible.
 ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="")
 ACCESSIBILITY_RESPONSIBLE_BODY = env.str("ACCESSIBILITY_RESPONSIBLE_BODY", default="After Care Network")
+
+# --- Directory verification cycle (cms/verification/) -------------------------------------
+# Every organisation and service is checked again after this many days (Inform USA: once a year).
+DIRECTORY_VERIFY_EVERY_DAYS = env.int("DIRECTORY_VERIFY_EVERY_DAYS", default=365)
+# How long the link e-mailed to an organisation works, and how often one link may be used per hour.
+DIRECTORY_VERIFY_LINK_DAYS = env.int("DIRECTORY_VERIFY_LINK_DAYS", default=30)
+DIRECTORY_VERIFY_LINK_USES_PER_HOUR = env.int("DIRECTORY_VERIFY_LINK_USES_PER_HOUR", default=20)
+# Editors are reminded of records still unverified this many days after they fell due.
+DIRECTORY_VERIFY_REMINDER_AFTER_DAYS = env.int("DIRECTORY_VERIFY_REMINDER_AFTER_DAYS", default=30)
+# At most this many organisations are e-mailed per run (iCarol sends batches of up to 1,000).
+DIRECTORY_VERIFY_BATCH_SIZE = env.int("DIRECTORY_VERIFY_BATCH_SIZE", default=1000)
+# The weekly check of the directory's websites (manage.py check_links): seconds per address.
+DIRECTORY_LINK_CHECK_TIMEOUT_SECONDS = env.float("DIRECTORY_LINK_CHECK_TIMEOUT_SECONDS", default=5.0)

@@ -17,6 +17,7 @@ def organization_data(organization, **overrides):
         "website": organization.website,
         "email": organization.email,
         "phone": organization.phone,
+        "language": organization.language,
         "external_id": _value(organization.external_id),
     }
     return data | overrides

@@ -2,13 +2,16 @@
 
 import io
 from collections import defaultdict
+from datetime import timedelta
 
 from django.core.management import call_command
 from django.db.models import Q
+from django.utils import timezone
 
 import pytest
 from modeltranslation.utils import fallbacks
 
+from cms.contacts import is_reachable
 from cms.models import Ambito, GuidelinePage, Location, Organization, Service, Theme
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +74,24 @@ def test_the_demo_content_is_a_living_directory_and_loads_once():
             assert getattr(page, f"intro_{language}") and getattr(page, f"title_{language}")
             assert [block.block_type for block in body].count("intervention_model") >= 1, (page.slug, language)
     assert {page.themes.get().code for page in guidelines} == set(Theme.objects.values_list("code", flat=True))
+
+    # Contacts reach the public: at most 5% of the services have no phone, e-mail or website on the
+    # service, its offices or its organisation; all sample contacts are fiction (555, example.org).
+    shown = services.select_related("organization").prefetch_related("service_at_locations__location")
+    unreachable = [service for service in shown if not is_reachable(service)]
+    assert len(unreachable) <= 0.05 * services.count(), len(unreachable)
+    assert unreachable  # a believable mix: the dashboard has something to show
+    assert all(" 555 " in phone for phone in Location.objects.exclude(phone="").values_list("phone", flat=True))
+    emails = Service.objects.exclude(email="").values_list("email", flat=True)
+    assert emails and all(email.endswith("example.org") for email in emails)
+    assert not Organization.objects.filter(is_sample=False).exclude(phone="").exists()  # nothing invented on real ones
+
+    # Verification dates: most within the cycle, some overdue, some never verified.
+    today = timezone.localdate()
+    recent = services.filter(assured_date__gte=today - timedelta(days=365)).count()
+    overdue = services.filter(assured_date__lt=today - timedelta(days=365)).count()
+    never = services.filter(assured_date__isnull=True).count()
+    assert recent > overdue > 0 and never > 0
 
     counts = (Organization.objects.count(), Location.objects.count(), Service.objects.count())
     again = io.StringIO()

@@ -1,7 +1,7 @@
 """The Open Referral HSDS 3.0 read API: every object it returns validates against the HSDS 3.0 schemas."""
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -103,6 +103,8 @@ def directory():
         languages=["ar", "fr"],
         locations=[location],
         comuni=["Lecco"],
+        assured_date=date(2026, 5, 4),
+        assurer_email="casa@example.org",
     )
     closed = ServiceFactory(name_it="Chiuso", status=Service.Status.TEMPORARILY_CLOSED, themes=["employment-training"])
     draft = ServiceFactory(name_it="Bozza", live=False, comuni=["Lecco"])
@@ -131,6 +133,9 @@ def test_services_list_and_detail_validate(client, directory):
     assert detail["id"] == str(service.uuid)
     assert detail["status"] == "active"
     assert detail["application_process"] == "Su appuntamento."
+    assert (detail["assured_date"], detail["assurer_email"]) == ("2026-05-04", "casa@example.org")
+    summary = next(item for item in listing["contents"] if item["id"] == str(service.uuid))
+    assert summary["assured_date"] == "2026-05-04"
     assert [lang["code"] for lang in detail["languages"]] == ["ar", "fr"]
     assert {a["taxonomy_term"]["code"] for a in detail["attributes"]} == {"housing", "mediation", "families"}
     assert len(detail["service_at_locations"]) == 2
