@@ -87,7 +87,8 @@ NORMALISED_SUBFIELDS = {"ar": ARABIC_FOLDED}
 # of at least two more letters. No look-around: osmem's regular expressions (Go) have none.
 ARABIC_ARTICLE = r"(^|[^\p{L}])(?:وال|بال|كال|فال|لل|ال)(\p{L}{2,})"
 # One ending of case or number, after a stem of at least three letters (lazy: the longest ending).
-UKRAINIAN_ENDINGS = r"(\p{L}{3,}?)(?:ами|ями|ого|ому|ові|ів|їв|ей|ам|ям|ах|ях|ом|ем|єм|ою|ею|ої|ий|ій|ім|им|а|я|у|ю|і|ї|и|е|є|о|ь)(\P{L}|$)"
+_UKRAINIAN_ENDING_LIST = "ами|ями|ого|ому|ові|ів|їв|ей|ам|ям|ах|ях|ом|ем|єм|ою|ею|ої|ий|ій|ім|им|а|я|у|ю|і|ї|и|е|є|о|ь"
+UKRAINIAN_ENDINGS = rf"(\p{{L}}{{3,}}?)(?:{_UKRAINIAN_ENDING_LIST})(\P{{L}}|$)"
 
 
 def apostrophes_to_spaces():

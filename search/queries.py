@@ -43,6 +43,7 @@ from elasticsearch import ApiError, BadRequestError
 from .analyzers import NORMALISED_SUBFIELDS
 from .client import get_client
 from .documents import COMUNE, DOCUMENTS, SEARCHABLE_TYPES, SERVICE, SUGGESTED_TYPES, THEME
+from .helplines import Helpline, network_helplines
 from .index import alias_name
 from .labels import facet_labels
 from .parameters import FACETS, FACETS_BY_PARAM, Facet, SearchParams
@@ -69,42 +70,47 @@ class SearchUnavailable(Exception):
 # --- The request body ----------------------------------------------------------------------
 
 
+FOLDED_FIELDS = ["name_folded^2", "text_folded"]
+
+
 def _text_fields(language: str) -> list[str]:
-    fields = [f"name.{language}^3", f"body.{language}", f"topics.{language}^0.5", "name_folded^2", "text_folded"]
+    fields = [f"name.{language}^3", f"body.{language}", f"topics.{language}^0.5"]
     if language in NORMALISED_SUBFIELDS:  # Arabic without article, hamza forms, taa marbuta (search/analyzers.py)
-        fields += [f"name.{language}.folded^3", f"body.{language}.folded", f"topics.{language}.folded^0.5"]
-    return fields
+        return fields + [f"name.{language}.folded^3", f"body.{language}.folded", f"topics.{language}.folded^0.5"]
+    return fields + FOLDED_FIELDS
 
 
 def _text_clause(q: str, language: str, minimum: str) -> dict:
-    return {
-        "bool": {
-            "should": [
-                {
-                    "multi_match": {
-                        "query": q,
-                        "type": "best_fields",
-                        "fields": _text_fields(language),
-                        "fuzziness": "AUTO",
-                        "prefix_length": 1,
-                        "max_expansions": 20,
-                        "minimum_should_match": minimum,
-                        "tie_breaker": 0.3,
-                    }
-                },
-                {
-                    "multi_match": {
-                        "query": q,
-                        "type": "phrase",
-                        "fields": [f"name.{language}^4", f"body.{language}^2"],
-                        "slop": 2,
-                        "boost": 2,
-                    }
-                },
-            ],
-            "minimum_should_match": 1,
-        }
-    }
+    should = [
+        {
+            "multi_match": {
+                "query": q,
+                "type": "best_fields",
+                "fields": _text_fields(language),
+                "fuzziness": "AUTO",
+                "prefix_length": 1,
+                "max_expansions": 20,
+                "minimum_should_match": minimum,
+                "tie_breaker": 0.3,
+            }
+        },
+        {
+            "multi_match": {
+                "query": q,
+                "type": "phrase",
+                "fields": [f"name.{language}^4", f"body.{language}^2"],
+                "slop": 2,
+                "boost": 2,
+            }
+        },
+    ]
+    if language in NORMALISED_SUBFIELDS:
+        # The folded fields of every language keep the Arabic article: typos there would find
+        # other words behind the same article ("النساء", the women, ~ "الحساب", the account), so
+        # they match exact words only (names of organisations and comuni typed in a query).
+        exact = {"query": q, "type": "best_fields", "fields": FOLDED_FIELDS, "minimum_should_match": minimum}
+        should.append({"multi_match": exact})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
 def text_query(q: str, language: str, minimum: str = ALL_WORDS_MINIMUM) -> dict:
@@ -313,7 +319,7 @@ class SearchPage:
     facets: dict[str, list[FacetValue]]
     did_you_mean: str | None = None
     suggested_themes: list[dict] = field(default_factory=list)
-    helplines: list[dict] = field(default_factory=list)
+    helplines: list[Helpline] = field(default_factory=list)  # when nothing was found
     # Several words, not all found together: how many results have all of them (None: one word).
     all_words_total: int | None = None
 
@@ -355,6 +361,7 @@ def search(params: SearchParams) -> SearchPage:
     if total == 0:
         page.did_you_mean = did_you_mean(params.q, response.get("suggest", {}).get("did_you_mean", []))
         page.suggested_themes = [{"code": code, "label": label} for code, label in labels["theme"].items()]
+        page.helplines = network_helplines()
     return page
 
 
