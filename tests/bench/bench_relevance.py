@@ -141,6 +141,9 @@ def main():
         report = rebuild()
         get_client().indices.refresh(index=alias_name())
         judge = Judge()
+        present = set(judge.service_by_pk.values()) | set(judge.guideline_by_pk.values())
+        absent = [(language, q) for language, q, relevant in QUERIES if not relevant & present]
+        assert not absent, f"judged queries without a relevant record in the demo content: {absent}"
         client, direct = Client(), get_client().options(request_timeout=30)
         api, plain = Side("search API"), Side("plain multi_match")
         languages = sorted({language for language, _q, _relevant in QUERIES})

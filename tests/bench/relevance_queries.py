@@ -7,7 +7,8 @@ forms (plural, case endings), articles and elisions, and a word no record uses b
 matches, as people type them.
 
 The judgements were written from the template texts by hand, before the relevance work, and are
-not tuned to the engine's answers: a relevant record is one a person would be glad to find.
+not tuned to the engine's answers: a relevant record is one a person would be glad to find. The
+benchmark refuses a query none of whose relevant records is in the demo content.
 """
 
 HOUSING = {"sportello-casa", "housing-sociale", "agenzia-abitare", "emergenza-abitativa", "guideline:casa"}
@@ -70,7 +71,7 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     ("it", "microcredito", {"microcredito"}),
     ("it", "conto in banca", {"banca-rimesse"}),
     ("it", "mediazone", MEDIATION),
-    ("it", "l'emergenza abitativa", {"emergenza-abitativa"}),
+    ("it", "l'agenzia per l'abitare", {"agenzia-abitare"}),
     ("it", "psicologo", {"etnopsichiatria"}),
     ("it", "sportello lavoro donne", {"sportello-lavoro-donne"}),
     # English
@@ -85,7 +86,7 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     ("en", "interpreter", {"interpretariato"}),
     ("en", "pregnancy", {"percorso-nascita"}),
     ("en", "mediaton", MEDIATION),
-    ("en", "women's health", {"salute-donna"}),
+    ("en", "women's work", {"sportello-lavoro-donne"}),
     ("en", "family reunification", {"ricongiungimento"}),
     # French
     ("fr", "logement", HOUSING),
@@ -115,7 +116,7 @@ QUERIES: list[tuple[str, str, set[str]]] = [
     ("ar", "سكن", HOUSING),
     ("ar", "الطبيب", DOCTOR),
     ("ar", "طبيب", DOCTOR),
-    ("ar", "النساء", {"sportello-lavoro-donne", "salute-donna"}),
+    ("ar", "النساء", {"sportello-lavoro-donne"}),
     ("ar", "الوساطة", MEDIATION),
     ("ar", "وساطة", MEDIATION),
     ("ar", "الجنسية", CITIZENSHIP),

@@ -85,12 +85,15 @@ def keys(response, services) -> list[str]:
     return [by_uuid.get(hit["id"], hit["title"]) for hit in response.json()["results"]]
 
 
-def test_two_words_one_unknown_still_answers_with_the_known_word_and_says_so(api, demo):
+def test_two_words_one_unknown_still_answers_with_the_known_word_and_says_so(api, client, demo):
     response = api(q="dentista medico", lang="it")
     top = keys(response, demo)
     assert top[:2] and set(top[:2]) <= {"iscrizione-ssn", "ambulatorio-solidale"}
     data = response.json()
     assert data["matched"] == "some" and data["all_words_total"] == 0
+    page = client.get("/it/search/", {"q": "dentista medico"}).content.decode()
+    assert "Nessun risultato contiene tutte le parole insieme: risultati per alcune delle parole cercate." in page
+    assert "Nessun risultato contiene" not in client.get("/it/search/", {"q": "medico"}).content.decode()
 
     # all the words first: the housing desk has both "sportello" and "casa"
     response = api(q="sportello casa", lang="it")
