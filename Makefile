@@ -26,6 +26,7 @@ test: venv
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	PYTHONPATH=site $(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff format .

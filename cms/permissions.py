@@ -37,6 +37,19 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from wagtail.permission_policies import BasePermissionPolicy, ModelPermissionPolicy
 
+from .models import (
+    Location,
+    Membership,
+    Municipality,
+    Organization,
+    Role,
+    Service,
+    ServiceAtLocation,
+    SpokenLanguage,
+    TargetGroup,
+    Theme,
+)
+
 SCOPE_CACHE_ATTRIBUTE = "_aftercare_editor_scope"
 ADMINISTRATOR_CACHE_ATTRIBUTE = "_aftercare_is_administrator"
 
@@ -76,8 +89,6 @@ def editor_scope(user) -> EditorScope:
     cached = getattr(user, SCOPE_CACHE_ATTRIBUTE, None)
     if cached is not None:
         return cached
-    from .models import Membership, Role
-
     ambiti = list(Membership.objects.filter(user=user, role=Role.EDITOR).values_list("ambito_id", flat=True))
     if not ambiti:
         scope = NOTHING
@@ -97,8 +108,6 @@ def is_administrator(user) -> bool:
         return True
     cached = getattr(user, ADMINISTRATOR_CACHE_ATTRIBUTE, None)
     if cached is None:
-        from .models import Membership, Role
-
         cached = Membership.objects.filter(user=user, role=Role.ADMINISTRATOR).exists()
         setattr(user, ADMINISTRATOR_CACHE_ATTRIBUTE, cached)
     return cached
@@ -117,8 +126,6 @@ def forget_cached_permissions(user) -> None:
 def _ambito_of_municipality(municipality_id) -> set[int]:
     if not municipality_id:
         return set()
-    from .models import Municipality
-
     return set(Municipality.objects.filter(pk=municipality_id).values_list("ambito_id", flat=True))
 
 
@@ -128,8 +135,6 @@ def record_ambito_ids(instance) -> set[int]:
     Works on unsaved instances and on revisions (``revision.as_object()``): a service's
     locations are read through its in-memory ``service_at_locations`` cluster relation.
     """
-    from .models import Location, Organization, Service
-
     if isinstance(instance, (Organization, Location)):
         return _ambito_of_municipality(instance.municipality_id)
     if isinstance(instance, Service):
@@ -153,8 +158,6 @@ def dependent_ambito_ids(instance) -> set[int]:
     places where services are offered; those locations may have been added by the editors of
     another ambito (a consortium working in several ambiti).
     """
-    from .models import Location, Organization
-
     if isinstance(instance, Organization) and instance.pk:
         return set(Location.objects.filter(organization=instance).values_list("municipality__ambito_id", flat=True))
     return set()
@@ -167,8 +170,6 @@ def user_may_edit_record(user, instance) -> bool:
 
 def scope_filter(model, scope: EditorScope) -> Q:
     """A filter selecting the records of ``model`` inside ``scope``."""
-    from .models import Location, Organization, Service, ServiceAtLocation
-
     if scope.everything:
         return Q()
     if scope.nothing:
@@ -190,8 +191,6 @@ def workflow_states_in_scope(user, prefix: str = "") -> Q:
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import CharField
     from django.db.models.functions import Cast
-
-    from .models import Location, Organization, Service
 
     scope = editor_scope(user)
     if scope.everything:
@@ -243,8 +242,6 @@ class DirectoryPermissionPolicy(ModelPermissionPolicy):
         return not editor_scope(user).nothing and super().user_has_permission(user, action)
 
     def users_with_any_permission(self, actions):
-        from .models import Membership, Role
-
         editors = Membership.objects.filter(user=OuterRef("pk"), role=Role.EDITOR)
         return super().users_with_any_permission(actions).filter(Q(is_superuser=True) | Q(Exists(editors)))
 
@@ -261,8 +258,6 @@ class DirectoryPermissionPolicy(ModelPermissionPolicy):
         return editor_scope(user).covers(record_ambito_ids(instance) | dependent_ambito_ids(instance))
 
     def instances_user_has_any_permission_for(self, user, actions):
-        from .models import Location, Organization
-
         if not self.user_has_any_permission(user, actions):
             return self.model._default_manager.none()
         records = records_in_scope(self.model._default_manager.all(), user)
@@ -276,8 +271,6 @@ class DirectoryPermissionPolicy(ModelPermissionPolicy):
         return records
 
     def users_with_any_permission_for_instance(self, actions, instance):
-        from .models import Membership, Role
-
         ambiti = record_ambito_ids(instance)
         if all(action == "delete" for action in actions):
             ambiti |= dependent_ambito_ids(instance)
@@ -299,8 +292,6 @@ class AdministratorPermissionPolicy(BasePermissionPolicy):
         return is_administrator(user)
 
     def users_with_any_permission(self, actions):
-        from .models import Membership, Role
-
         administrators = Membership.objects.filter(user=OuterRef("pk"), role=Role.ADMINISTRATOR)
         return get_user_model().objects.filter(is_active=True).filter(Q(is_superuser=True) | Q(Exists(administrators)))
 
@@ -308,8 +299,6 @@ class AdministratorPermissionPolicy(BasePermissionPolicy):
 def register_permission_policies() -> None:
     """Called once from ``CmsConfig.ready()``: before any admin view asks for a fallback policy."""
     from wagtail.permissions import policy_registry, register_permission_policy
-
-    from .models import Location, Membership, Organization, Service, SpokenLanguage, TargetGroup, Theme
 
     for model in (Organization, Location, Service):
         if policy_registry.get_by_type(model, fallback=False) is None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from modeltranslation.utils import fallbacks
 
-from .editing.languages import localized, translated_field_names, translation_languages
+from .languages import localized, translated_field_names, translation_languages
 from .models import GuidelineIndexPage, GuidelinePage, HomePage, Location, Organization, Service
 from .permissions import records_in_scope
 

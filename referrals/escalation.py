@@ -6,7 +6,8 @@ from django.utils.translation import gettext
 
 from . import audit, sla
 from .models import AuditEvent, State
-from .notifications import Event, notify
+from .notifications import Event
+from .tasks import notify
 
 EVENTS = {
     sla.TRIAGE: Event.OVERDUE_TRIAGE,

@@ -61,7 +61,11 @@ class Step(flow.View):
         activation = super()._create(prev_activation, token, data=data, seed=seed)
         process = activation.process
         if hasattr(process, "step_due_at"):
-            process.step_due_at = sla.deadline(self.sla, start=activation.task.created) if self.sla else None
+            process.step_due_at = (
+                sla.deadline(self.sla, start=activation.task.created, subdivision=sla.office_subdivision(process))
+                if self.sla
+                else None
+            )
             process.save(update_fields=["step_due_at"])
         return activation
 
@@ -153,7 +157,9 @@ class ReferralFlow(flow.Flow):
 
     def sla_deadline(self, activation):
         host = activation.task.previous.get()
-        return sla.deadline(host.flow_task.sla, start=host.created)
+        return sla.deadline(
+            host.flow_task.sla, start=host.created, subdivision=sla.office_subdivision(activation.process)
+        )
 
     def escalate_triage(self, activation):
         escalate(referral=activation.process, step=sla.TRIAGE, task=activation.task)

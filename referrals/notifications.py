@@ -1,6 +1,6 @@
 """E-mail to the next actor of each transition, sent after the transaction commits.
 
-Services call ``notify(...)`` inside their transaction; ``transaction.on_commit`` enqueues a
+Services call ``referrals.tasks.notify(...)`` inside their transaction; ``transaction.on_commit`` enqueues a
 django-tasks task (``referrals.tasks.send_notification``), so a rolled-back transition sends
 nothing and a slow mail server never holds a lock. Each recipient gets the message in their
 own language (Wagtail's ``UserProfile.preferred_language``, falling back to Italian).
@@ -15,7 +15,6 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -119,12 +118,15 @@ def _volunteers_without_digest(organization_id) -> set[int]:
     return volunteers - digest
 
 
-def _volunteer_task_owner(referral) -> set[int]:
-    from .flows import ReferralFlow
+# The volunteer's node of the referral flow, by the reference Viewflow stores (so that sending mail
+# needs no import of the flow, which itself sends mail).
+VOLUNTEER_TASK_REF = "referrals/flows.ReferralFlow.volunteer_task"
 
+
+def _volunteer_task_owner(referral) -> set[int]:
     # Working on it now, or when the referral was stopped (a cancelled task keeps its owner).
     owners = referral.task_set.filter(
-        flow_task=ReferralFlow.volunteer_task, owner__isnull=False, status__in=["ASSIGNED", "CANCELED"]
+        flow_task=VOLUNTEER_TASK_REF, owner__isnull=False, status__in=["ASSIGNED", "CANCELED"]
     ).values_list("owner_id", flat=True)
     return set(owners)
 
@@ -166,20 +168,6 @@ def call_recipients(event: Event, call) -> set[int]:
 
 
 # --- sending --------------------------------------------------------------
-
-
-def notify(event: Event, *, referral=None, call=None, actor=None, user_ids=None) -> None:
-    """Sends ``event`` about ``referral`` (or an emergency ``call``) after the current transaction commits."""
-    from .tasks import send_notification
-
-    kwargs = {
-        "event": str(event),
-        "referral_id": referral.pk if referral is not None else None,
-        "call_id": call.pk if call is not None else None,
-        "exclude_user_id": actor.pk if actor is not None else None,
-        "user_ids": sorted(user_ids) if user_ids else None,
-    }
-    transaction.on_commit(partial(send_notification.enqueue, **kwargs))
 
 
 def languages_of(user_ids) -> dict[int, str]:

@@ -238,7 +238,7 @@ def services_search(*, query: str = "", theme: str = "", municipality: str = "",
     descriptions are searched in every language, whatever the staff member's interface language:
     modeltranslation would otherwise search only the active language's column, which is often empty.
     """
-    queryset = Service.objects.filter(live=True, status=Service.Status.ACTIVE)
+    queryset = Service.objects.available()
     text_columns = [
         build_localized_fieldname(field, language)
         for field in ("name", "description")

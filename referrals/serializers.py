@@ -26,7 +26,7 @@ SERVICE_ERRORS = {
 
 
 def public_services():
-    return Service.objects.filter(live=True, status=Service.Status.ACTIVE).select_related("organization")
+    return Service.objects.available().select_related("organization")
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -156,7 +156,7 @@ class OutcomeInput(serializers.Serializer):
 
 
 class ConsentRecordInput(ConsentInput):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.filter(live=True))
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.public())
 
 
 class EmergencyCallInput(serializers.Serializer):

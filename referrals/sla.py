@@ -1,4 +1,9 @@
-"""Service-level targets per step, counted in working days (Monday to Friday, Italian public holidays excluded).
+"""Service-level targets per step, counted in working days of the referring office's calendar.
+
+A working day is Monday to Friday, not a holiday of the office's calendar: Italy's public holidays
+from the maintained ``holidays`` package (Easter Monday, 4 October San Francesco from 2026...), with
+the package's subdivision of the office's province, which adds the patron saint's day of its
+capital (Monza e Brianza: 24 June; Lecco: 6 December).
 
 Defaults: triage in 2 working days, the organisation's answer in 2 working days, the outcome
 within 14 calendar days of acceptance; and, so that no referral waits unseen, a redirection after a
@@ -6,7 +11,8 @@ decline in 2 working days, a waiting list reviewed within 30 days, and the socia
 review within 5 working days of the outcome. Late steps appear in the overdue lists and in the daily
 reminders to whoever must act; triage, answer and outcome also escalate by timer. Override with
 the ``REFERRALS_SLA`` setting, e.g. ``{"triage": {"working_days": 3}, "outcome": {"days": 21}}``.
-Local holidays (a patron saint's day) go in ``REFERRALS_EXTRA_HOLIDAYS`` as ``MM-DD`` (every year) or ``YYYY-MM-DD``.
+Other local holidays (the patron saint of another comune) go in ``REFERRALS_EXTRA_HOLIDAYS`` as
+``MM-DD`` (every year) or ``YYYY-MM-DD``; they count for every office.
 """
 
 from datetime import date, datetime, timedelta
@@ -15,6 +21,10 @@ from functools import lru_cache
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+import holidays as calendars
+
+from cms.models import Municipality
 
 TRIAGE = "triage"
 ORGANISATION_RESPONSE = "organisation_response"
@@ -41,33 +51,16 @@ STEP_LABELS = {
     CLOSE: _("closing review by the social worker"),
 }
 
-# Italian national holidays with a fixed date (Easter Monday is computed).
-FIXED_HOLIDAYS = {(1, 1), (1, 6), (4, 25), (5, 1), (6, 2), (8, 15), (11, 1), (12, 8), (12, 25), (12, 26)}
-
 
 def targets() -> dict:
     configured = getattr(settings, "REFERRALS_SLA", None) or {}
     return {step: dict(configured.get(step) or default) for step, default in DEFAULT_SLAS.items()}
 
 
-def easter_sunday(year: int) -> date:
-    """Gregorian Easter (the anonymous algorithm of Meeus/Jones/Butcher)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    m = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * m) // 451
-    month, day = divmod(h + m - 7 * n + 114, 31)
-    return date(year, month, day + 1)
-
-
 @lru_cache(maxsize=64)
-def holidays(year: int, extra: tuple = ()) -> frozenset:
-    days = {date(year, month, day) for month, day in FIXED_HOLIDAYS}
-    days.add(easter_sunday(year) + timedelta(days=1))
+def holidays(year: int, subdivision: str | None = None, extra: tuple = ()) -> frozenset:
+    """The holidays of ``year``: Italy's, its province ``subdivision``'s (e.g. ``"LC"``) and ``extra``."""
+    days = set(calendars.Italy(years=year, subdiv=subdivision))
     for item in extra:
         parts = [int(part) for part in str(item).split("-")]
         if len(parts) == 2:
@@ -77,27 +70,41 @@ def holidays(year: int, extra: tuple = ()) -> frozenset:
     return frozenset(days)
 
 
-def is_working_day(day: date) -> bool:
+def is_working_day(day: date, subdivision: str | None = None) -> bool:
     extra = tuple(getattr(settings, "REFERRALS_EXTRA_HOLIDAYS", ()) or ())
-    return day.weekday() < 5 and day not in holidays(day.year, extra)
+    return day.weekday() < 5 and day not in holidays(day.year, subdivision, extra)
 
 
-def add_working_days(start: datetime, count: int) -> datetime:
-    """The same local time ``count`` working days after ``start``."""
+def office_subdivision(process) -> str | None:
+    """The province (a ``holidays`` subdivision) of the office that referred ``process``, if it has one."""
+    municipality_id = getattr(process, "office_municipality_id", None)
+    ambito_id = getattr(process, "office_ambito_id", None)
+    if municipality_id:
+        provinces = Municipality.objects.filter(pk=municipality_id)
+    elif ambito_id:
+        provinces = Municipality.objects.filter(ambito_id=ambito_id)  # an ambito lies in one province
+    else:
+        return None
+    province = provinces.values_list("province", flat=True).first()
+    return province if province in calendars.Italy.subdivisions else None
+
+
+def add_working_days(start: datetime, count: int, subdivision: str | None = None) -> datetime:
+    """The same local time ``count`` working days after ``start``, in the calendar of ``subdivision``."""
     local = timezone.localtime(start)
     day = local.date()
     added = 0
     while added < count:
         day += timedelta(days=1)
-        if is_working_day(day):
+        if is_working_day(day, subdivision):
             added += 1
     naive = datetime.combine(day, local.time().replace(tzinfo=None))
     return timezone.make_aware(naive, timezone.get_current_timezone())
 
 
-def deadline(step: str, *, start: datetime) -> datetime:
-    """When ``step``, begun at ``start``, is due."""
+def deadline(step: str, *, start: datetime, subdivision: str | None = None) -> datetime:
+    """When ``step``, begun at ``start``, is due (working days in the calendar of ``subdivision``)."""
     target = targets()[step]
     if target.get("working_days") is not None:
-        return add_working_days(start, int(target["working_days"]))
+        return add_working_days(start, int(target["working_days"]), subdivision)
     return start + timedelta(days=int(target.get("days", 0)), hours=int(target.get("hours", 0)))

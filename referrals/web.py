@@ -384,7 +384,7 @@ def beneficiary(request, code):
         {
             "beneficiary": person,
             "consents": Consent.objects.filter(beneficiary=person).select_related("organization"),
-            "organizations": Organization.objects.filter(live=True).order_by("name"),
+            "organizations": Organization.objects.public().order_by("name"),
             "consent_methods": Consent.Method.choices,
         },
     )

@@ -297,7 +297,7 @@ class ServiceDocument(TranslatedNameMixin, BaseDocument):
     @classmethod
     def public_queryset(cls):
         return (
-            Service.objects.filter(live=True, status=Service.Status.ACTIVE, organization__live=True)
+            Service.objects.available()
             .select_related("organization")
             .prefetch_related(
                 "themes",
@@ -307,7 +307,7 @@ class ServiceDocument(TranslatedNameMixin, BaseDocument):
                 Prefetch("organization__municipalities", queryset=Municipality.objects.select_related("ambito")),
                 Prefetch(
                     "service_at_locations",
-                    queryset=ServiceAtLocation.objects.filter(location__live=True, location__organization__live=True)
+                    queryset=ServiceAtLocation.objects.at_public_locations()
                     .select_related("location__municipality__ambito")
                     .order_by("sort_order", "pk"),
                 ),

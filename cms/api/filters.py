@@ -1,7 +1,8 @@
 """How the directory endpoints narrow and sort querysets: one function per filter and kind of record.
 
 Each filter takes a queryset and the parsed values of its parameter (see ``params.py``) and returns the
-narrowed queryset; they read public records through ``selectors``, so a filter never reaches a draft.
+narrowed queryset; they read public records through the managers of ``cms/models/public.py``, so a filter
+never reaches a draft.
 """
 
 from collections.abc import Callable
@@ -12,8 +13,7 @@ from django.utils import translation
 
 from modeltranslation.utils import build_localized_fieldname
 
-from ..models import Organization, Service, ServiceAtLocation
-from . import selectors
+from ..models import Location, Organization, Service, ServiceAtLocation
 from .languages import source_language
 
 # --- Orderings -----------------------------------------------------------------------------------
@@ -45,19 +45,18 @@ def ids_of(queryset: QuerySet, column: str = "id"):
 
 
 def listed_services() -> QuerySet[Service]:
-    return selectors.public_services().filter(status__in=selectors.LISTED_SERVICE_STATUSES)
+    return Service.objects.listed()
 
 
 def services_at_comuni(qs, comuni):
     return qs.filter(
-        id__in=ids_of(selectors.public_placements().filter(location__municipality__in=comuni), "service_id")
+        id__in=ids_of(ServiceAtLocation.objects.public().filter(location__municipality__in=comuni), "service_id")
     )
 
 
 def services_at_ambiti(qs, ambiti):
-    return qs.filter(
-        id__in=ids_of(selectors.public_placements().filter(location__municipality__ambito__in=ambiti), "service_id")
-    )
+    placements = ServiceAtLocation.objects.public().filter(location__municipality__ambito__in=ambiti)
+    return qs.filter(id__in=ids_of(placements, "service_id"))
 
 
 def through_filter(relation, column: str):
@@ -96,7 +95,7 @@ def organizations_in_comuni(qs, comuni):
             )
         )
         | Q(id__in=ids_of(Organization.ambiti.through.objects.filter(ambito__in=ambiti), "organization_id"))
-        | Q(id__in=ids_of(selectors.public_locations().filter(municipality__in=comuni), "organization_id"))
+        | Q(id__in=ids_of(Location.objects.public().filter(municipality__in=comuni), "organization_id"))
     )
 
 
@@ -109,7 +108,7 @@ def organizations_in_ambiti(qs, ambiti):
                 Organization.municipalities.through.objects.filter(municipality__ambito__in=ambiti), "organization_id"
             )
         )
-        | Q(id__in=ids_of(selectors.public_locations().filter(municipality__ambito__in=ambiti), "organization_id"))
+        | Q(id__in=ids_of(Location.objects.public().filter(municipality__ambito__in=ambiti), "organization_id"))
     )
 
 

@@ -178,7 +178,7 @@ def parse_uuids(values: list[str]) -> list[uuid.UUID]:
 
 def parse_live_organizations(values: list[str]) -> list[Organization]:
     ids = parse_uuids(values)
-    found = {o.uuid: o for o in Organization.objects.filter(uuid__in=ids, live=True)}
+    found = {o.uuid: o for o in Organization.objects.public().filter(uuid__in=ids)}
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise _unknown(missing)

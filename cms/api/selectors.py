@@ -1,7 +1,8 @@
 """The published records the public APIs may show (directory API and HSDS alike).
 
 A record is public when it is live (published) and so is the organisation it belongs to: a live
-service of a never-published organisation stays hidden, and so does a live location.
+service of a never-published organisation stays hidden, and so does a live location. The rule is
+defined once, in ``cms/models/public.py`` (``Service.objects.public()`` and its siblings).
 """
 
 from django.conf import settings
@@ -10,36 +11,15 @@ from django.db.models import Prefetch, QuerySet
 from modeltranslation.translator import NotRegistered, translator
 
 from ..models import Location, Organization, Service, ServiceAtLocation, SpokenLanguage, TargetGroup, Theme
+from ..models.public import LISTED_STATUSES
 
 # Statuses the directory lists unless asked otherwise; an inactive service is only shown on request.
-LISTED_SERVICE_STATUSES = (Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED)
-
-
-def public_organizations() -> QuerySet[Organization]:
-    return Organization.objects.filter(live=True)
-
-
-def public_locations() -> QuerySet[Location]:
-    return Location.objects.filter(live=True, organization__live=True)
-
-
-def public_services() -> QuerySet[Service]:
-    return Service.objects.filter(live=True, organization__live=True)
-
-
-def public_placements() -> QuerySet[ServiceAtLocation]:
-    """Service-at-location links whose service and location are both public."""
-    return ServiceAtLocation.objects.filter(
-        service__live=True,
-        service__organization__live=True,
-        location__live=True,
-        location__organization__live=True,
-    )
+LISTED_SERVICE_STATUSES = LISTED_STATUSES
 
 
 def placements_of_services(language: str, to_attr: str = "public_placements") -> Prefetch:
     """For services: their public locations with comune and ambito, in the editor's order."""
-    placements = ServiceAtLocation.objects.filter(location__live=True, location__organization__live=True)
+    placements = ServiceAtLocation.objects.at_public_locations()
     placements = placements.select_related("location__municipality__ambito").order_by("sort_order", "id")
     return Prefetch("service_at_locations", for_language(placements, language, {"location": Location}), to_attr)
 

@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.views import APIView
 
-from ..models import Ambito, Municipality, Organization, Service, SpokenLanguage, TargetGroup, Theme
+from ..models import Ambito, Location, Municipality, Organization, Service, SpokenLanguage, TargetGroup, Theme
 from ..models.geography import Province
 from . import selectors, serializers
 from .filters import (
@@ -169,7 +169,7 @@ class ServiceViewSet(DirectoryViewSet):
     default_ordering = "name"
 
     def get_queryset(self):
-        services = selectors.public_services().select_related("organization")
+        services = Service.objects.public().select_related("organization")
         services = selectors.for_language(services, self.language, {"organization": Organization})
         return services.prefetch_related(selectors.placements_of_services(self.language))
 
@@ -205,7 +205,7 @@ class OrganizationViewSet(DirectoryViewSet):
     default_ordering = "name"
 
     def get_queryset(self):
-        organizations = selectors.public_organizations().select_related("municipality__ambito", "logo")
+        organizations = Organization.objects.public().select_related("municipality__ambito", "logo")
         organizations = selectors.for_language(organizations, self.language)
         return organizations.prefetch_related("ambiti", "municipalities")
 
@@ -233,7 +233,7 @@ class LocationViewSet(DirectoryViewSet):
     default_ordering = "name"
 
     def get_queryset(self):
-        locations = selectors.public_locations().select_related("municipality__ambito", "organization")
+        locations = Location.objects.public().select_related("municipality__ambito", "organization")
         locations = selectors.for_language(locations, self.language, {"organization": Organization})
         return locations.prefetch_related(selectors.placements_of_locations(self.language))
 
@@ -286,40 +286,30 @@ class AmbitoViewSet(DirectoryViewSet):
         return Ambito.objects.prefetch_related("municipalities")
 
 
-class ThemeViewSet(DirectoryViewSet):
-    """Themes of the directory (housing, mediation…), by stable code, translated.
+class TaxonomyViewSet(DirectoryViewSet):
+    """A vocabulary of the directory, by stable code. Who may use it: anyone, without an account."""
 
-    Who may use it: anyone, without an account.
-    """
-
-    serializer_class = serializers.ThemeSerializer
     lookup_field = "code"
     fixed_ordering = ("sort_order", "code")
-    queryset = Theme.objects.all()
 
 
-class TargetGroupViewSet(DirectoryViewSet):
-    """Target groups of services (families, women, minors…), by stable code, translated.
+class ThemeViewSet(TaxonomyViewSet):
+    """Themes of the directory (housing, mediation…), by stable code, translated. Who may use it: anyone."""
 
-    Who may use it: anyone, without an account.
-    """
-
-    serializer_class = serializers.TargetGroupSerializer
-    lookup_field = "code"
-    fixed_ordering = ("sort_order", "code")
-    queryset = TargetGroup.objects.all()
+    serializer_class, queryset = serializers.ThemeSerializer, Theme.objects.all()
 
 
-class SpokenLanguageViewSet(DirectoryViewSet):
-    """Languages that staff or mediators of services may speak, by ISO 639 code.
+class TargetGroupViewSet(TaxonomyViewSet):
+    """Target groups of services (families, women, minors…), by stable code, translated. Who may use it: anyone."""
 
-    Who may use it: anyone, without an account.
-    """
+    serializer_class, queryset = serializers.TargetGroupSerializer, TargetGroup.objects.all()
 
-    serializer_class = serializers.SpokenLanguageSerializer
-    lookup_field = "code"
+
+class SpokenLanguageViewSet(TaxonomyViewSet):
+    """Languages that staff or mediators of services may speak, by ISO 639 code. Who may use it: anyone."""
+
+    serializer_class, queryset = serializers.SpokenLanguageSerializer, SpokenLanguage.objects.all()
     fixed_ordering = ("code",)
-    queryset = SpokenLanguage.objects.all()
 
 
 class DirectoryIndexView(PublicReadMixin, APIView):

@@ -30,8 +30,7 @@ from wagtail.models import ReferenceIndex
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from ..content_version import record_content_change
-from ..editing.forms import unique_slug
-from ..editing.languages import localized
+from ..languages import localized
 from ..models import (
     Ambito,
     GuidelineIndexPage,
@@ -46,6 +45,7 @@ from ..models import (
     Theme,
 )
 from ..site_setup import bootstrap_site
+from ..slugs import unique_slug
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SEED = 20240601

@@ -1,50 +1,19 @@
-"""Admin forms: per-language widgets (right-to-left where needed) and the ambito scope of editors."""
+"""Admin forms of directory records: the ambito scope of editors, slugs and defaults (the per-language
+widgets come from ``cms.language_forms``)."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm
 
+from ..language_forms import LanguageAwareFormMixin
 from ..permissions import editor_scope
-from .languages import is_rtl, localized_field_languages
+from ..slugs import unique_slug
 
 OUTSIDE_SCOPE = _(
     "You may edit only records in the comuni of your ambito (%(ambiti)s). "
     "Ask an editor of the whole network to change records elsewhere."
 )
-
-
-def apply_language_attributes(form) -> None:
-    """Marks every per-language input with its ``lang``, and right-to-left ones with ``dir="rtl"``.
-
-    Rich-text (Draftail) editors of a right-to-left language also get ``textDirectionality: RTL``,
-    so that the cursor, alignment and lists run from the right.
-    """
-    languages = localized_field_languages(form._meta.model)
-    for name, field in form.fields.items():
-        code = languages.get(name)
-        if code is None:
-            continue
-        widget = field.widget
-        widget.attrs["lang"] = code
-        if is_rtl(code):
-            widget.attrs["dir"] = "rtl"
-            if isinstance(getattr(widget, "options", None), dict):
-                widget.options = {**widget.options, "textDirectionality": "RTL"}
-
-
-class LanguageAwareFormMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        apply_language_attributes(self)
-
-
-class TranslatedPageForm(LanguageAwareFormMixin, WagtailAdminPageForm):
-    """Base form of the translated pages (home, guidelines index, guideline)."""
-
-
-class TranslatedSnippetForm(LanguageAwareFormMixin, WagtailAdminModelForm):
-    """Base form of translated snippets without a scope (themes, target groups)."""
 
 
 def _ambito_names(scope) -> str:
@@ -148,17 +117,3 @@ class LocationForm(DirectoryRecordForm):
                 if name in self.fields and cleaned.get(name) in (None, "") and name not in self.errors:
                     cleaned[name] = getattr(municipality, name)
         return cleaned
-
-
-def unique_slug(model, text: str, *, exclude_pk=None) -> str:
-    """A slug from ``text`` that no other record of ``model`` uses (``-2``, ``-3``… appended)."""
-    from django.utils.text import slugify
-
-    max_length = model._meta.get_field("slug").max_length
-    base = slugify(text)[: max_length - 4] or "organizzazione"
-    others = model._default_manager.exclude(pk=exclude_pk) if exclude_pk else model._default_manager.all()
-    taken = set(others.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, Panel
 
-from .languages import is_rtl, language_name, localized, translation_languages
+from ..languages import is_rtl, language_name, localized, translation_languages
 
 TRANSLATION_HELP = _(
     "Translate the Italian text into {language}. Leave a field empty to show the Italian text "
@@ -45,7 +45,7 @@ def translation_panels(fields) -> list[Panel]:
 def mark_right_to_left_panels(panels, model) -> None:
     """Adds ``dir="rtl"`` and ``lang`` to existing panels of right-to-left fields (pages patched by
     wagtail-modeltranslation: "Title [ar]", "Body [ar]"…), recursing into groups."""
-    from .languages import localized_field_languages
+    from ..languages import localized_field_languages
 
     languages = localized_field_languages(model)
     for panel in panels:

@@ -15,6 +15,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.reports import ReportView
 from wagtail.permissions import page_permission_policy, policy_registry
 
+from ..languages import language_name, translation_languages
 from ..models import Service
 from ..translation_report import (
     DIRECTORY_KINDS,
@@ -23,7 +24,6 @@ from ..translation_report import (
     missing_fields,
     translation_completeness,
 )
-from .languages import language_name, translation_languages
 
 
 def user_can_see_translation_report(user) -> bool:

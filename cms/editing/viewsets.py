@@ -20,6 +20,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 import django_filters
 from django_filters import FilterSet
 
+from ..language_forms import TranslatedSnippetForm
 from ..models import (
     Ambito,
     Location,
@@ -32,7 +33,7 @@ from ..models import (
     TargetGroup,
     Theme,
 )
-from .forms import DirectoryRecordForm, LocationForm, OrganizationForm, TranslatedSnippetForm
+from .forms import DirectoryRecordForm, LocationForm, OrganizationForm
 from .panels import source_panels, translation_panels
 from .views import SCOPED_VIEW_CLASSES, OrganizationChooserViewSet, ScopedChooserViewSet
 

@@ -26,7 +26,7 @@ from ..api.http import PublicReadMixin
 from ..api.languages import LANG_PARAMETER
 from ..api.pagination import positive_integer
 from ..api.params import Param, ParameterError, apply_parameters, modified_since_param, parse_parameters, parse_uuids
-from ..models import Location, Organization, Service, TargetGroup, Theme
+from ..models import Location, Organization, Service, ServiceAtLocation, TargetGroup, Theme
 from . import mapping
 from .openapi import HSDSSchema, detail_response, list_response, root_response
 
@@ -73,7 +73,7 @@ def parse_taxonomies(values: list[str]) -> list[mapping.TaxonomyInfo]:
 
 def parse_organizations(values: list[str]) -> list[Organization]:
     ids = parse_uuids(values)
-    found = list(selectors.public_organizations().filter(uuid__in=ids))
+    found = list(Organization.objects.public().filter(uuid__in=ids))
     missing = sorted(str(i) for i in set(ids) - {o.uuid for o in found})
     if missing:
         raise ParameterError(_("Unknown organization: %(ids)s.") % {"ids": ", ".join(missing)})
@@ -116,7 +116,7 @@ def service_params(prefix: str = "") -> tuple[Param, ...]:
     def on_services(apply):
         if not prefix:
             return apply
-        return lambda qs, value: qs.filter(service__in=apply(selectors.public_services(), value))
+        return lambda qs, value: qs.filter(service__in=apply(Service.objects.public(), value))
 
     return (
         Param(
@@ -251,7 +251,7 @@ class HSDSDetailView(HSDSView):
 
 
 def service_queryset(language: str, full: bool):
-    queryset = selectors.public_services().select_related("organization__logo").order_by("id")
+    queryset = Service.objects.public().select_related("organization__logo").order_by("id")
     queryset = selectors.for_language(queryset, language, {"organization": Organization})
     if full:
         queryset = queryset.prefetch_related(placements_prefetch(language))
@@ -259,7 +259,7 @@ def service_queryset(language: str, full: bool):
 
 
 def placements_prefetch(language: str):
-    placements = selectors.public_placements().select_related("location__municipality", "location__organization")
+    placements = ServiceAtLocation.objects.public().select_related("location__municipality", "location__organization")
     placements = selectors.for_language(placements.order_by("sort_order", "id"), language, {"location": Location})
     return Prefetch("service_at_locations", queryset=placements, to_attr="hsds_placements")
 
@@ -306,7 +306,7 @@ class ServiceDetailView(HSDSDetailView):
 
 
 def organization_queryset(language: str):
-    return selectors.for_language(selectors.public_organizations().select_related("logo").order_by("id"), language)
+    return selectors.for_language(Organization.objects.public().select_related("logo").order_by("id"), language)
 
 
 @documented("hsds_organizations_list", list_response("HSDSOrganizationListItem"))
@@ -336,8 +336,8 @@ class OrganizationListView(HSDSListView):
 
 
 def organization_prefetches(language: str):
-    locations = Location.objects.filter(live=True).select_related("municipality").order_by("id")
-    services = Service.objects.filter(live=True).order_by("id")
+    locations = Location.objects.public().select_related("municipality").order_by("id")
+    services = Service.objects.public().order_by("id")
     return (
         Prefetch("locations", selectors.for_language(locations, language), to_attr="hsds_locations"),
         Prefetch("services", selectors.for_language(services, language), to_attr="hsds_services"),
@@ -364,7 +364,7 @@ class OrganizationDetailView(HSDSDetailView):
 
 
 def placement_queryset(language: str):
-    queryset = selectors.public_placements().select_related(
+    queryset = ServiceAtLocation.objects.public().select_related(
         "service__organization__logo", "location__municipality", "location__organization"
     )
     related = {"service": Service, "service__organization": Organization, "location": Location}

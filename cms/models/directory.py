@@ -23,6 +23,7 @@ from wagtail.models import (
     WorkflowMixin,
 )
 
+from . import public
 from .base import DirectoryRecord
 
 phone_validator = RegexValidator(
@@ -49,6 +50,8 @@ class Organization(PublishableRecord, ClusterableModel):
         CONSORTIUM = "consortium", _("Consortium of cooperatives")
         VOLUNTEER_ASSOCIATION = "volunteer_association", _("Volunteer association")
         OTHER = "other", _("Other")
+
+    objects = public.OrganizationManager()
 
     name = models.CharField(_("name"), max_length=200, help_text=_("The official name; it is not translated."))
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -98,6 +101,8 @@ class Organization(PublishableRecord, ClusterableModel):
 class Location(PublishableRecord, ClusterableModel):
     """A place where services are offered."""
 
+    objects = public.LocationManager()
+
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="locations"
     )
@@ -144,6 +149,8 @@ class Service(PublishableRecord, ClusterableModel):
         INACTIVE = "inactive", _("Inactive")
         TEMPORARILY_CLOSED = "temporarily_closed", _("Temporarily closed")
 
+    objects = public.ServiceManager()
+
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="services"
     )
@@ -189,8 +196,13 @@ class Service(PublishableRecord, ClusterableModel):
 
     @property
     def is_public(self) -> bool:
-        """Published and active: what the public search and the public APIs show."""
-        return self.live and self.status == self.Status.ACTIVE
+        """Anyone may see it: as ``Service.objects.public()`` (published, of a published organisation)."""
+        return self.live and self.organization.live
+
+    @property
+    def is_available(self) -> bool:
+        """It can be searched and referred to now: as ``Service.objects.available()`` (public and active)."""
+        return self.is_public and self.status == self.Status.ACTIVE
 
 
 class ServiceAtLocation(Orderable):
@@ -201,6 +213,8 @@ class ServiceAtLocation(Orderable):
     location = models.ForeignKey(
         Location, verbose_name=_("location"), on_delete=models.CASCADE, related_name="service_at_locations"
     )
+
+    objects = public.ServiceAtLocationManager()
 
     class Meta(Orderable.Meta):
         verbose_name = _("location of the service")

@@ -10,7 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
 from ..blocks import GuidelineStreamBlock
-from ..editing.forms import TranslatedPageForm
+from ..language_forms import TranslatedPageForm
 
 
 class HomePage(Page):

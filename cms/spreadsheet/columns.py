@@ -14,7 +14,7 @@
 - ``cost``: free, reduced or paid (gratuito, ridotto, a pagamento are understood too).
 """
 
-from ..editing.languages import content_languages, localized
+from ..languages import content_languages, localized
 
 TRANSLATED_SERVICE_FIELDS = ("name", "description", "eligibility", "how_to_access")
 TRANSLATED_LOCATION_FIELDS = ("opening_hours",)

@@ -15,7 +15,7 @@ from django.db.models import Prefetch
 
 from modeltranslation.utils import fallbacks
 
-from ..editing.languages import content_languages, localized
+from ..languages import content_languages, localized
 from ..models import Service, ServiceAtLocation
 from ..permissions import records_in_scope
 from .columns import LIST_SEPARATOR, TRANSLATED_LOCATION_FIELDS, TRANSLATED_SERVICE_FIELDS, all_columns

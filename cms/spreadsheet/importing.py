@@ -25,8 +25,7 @@ from wagtail.actions.edit import EditAction
 from wagtail.locks import WorkflowLock
 
 from ..content_version import record_content_change
-from ..editing.forms import unique_slug
-from ..editing.languages import content_languages, localized
+from ..languages import content_languages, localized
 from ..models import (
     Location,
     Municipality,
@@ -38,6 +37,7 @@ from ..models import (
     Theme,
 )
 from ..permissions import editor_scope, linkable_organizations, user_may_edit_record
+from ..slugs import unique_slug
 from .columns import (
     LIST_SEPARATOR,
     REQUIRED_COLUMNS,

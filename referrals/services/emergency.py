@@ -18,8 +18,9 @@ from ..models import (
     EmergencyCallProcess,
     EmergencyCallState,
 )
-from ..notifications import Event, notify
+from ..notifications import Event
 from ..permissions import Scope
+from ..tasks import notify
 from .steps import (
     Action,
     _open_task,
@@ -33,13 +34,17 @@ from .steps import (
 def matching_organizations(*, theme: Theme, ambiti: Iterable[Ambito]):
     """Published organisations with a public service of ``theme`` working in one of ``ambiti``."""
     ambito_ids = [ambito.pk for ambito in ambiti]
-    services = Service.objects.filter(live=True, status=Service.Status.ACTIVE, themes=theme).filter(
-        Q(service_at_locations__location__municipality__ambito_id__in=ambito_ids)
-        | Q(organization__ambiti__in=ambito_ids)
-        | Q(organization__municipalities__ambito_id__in=ambito_ids)
-        | Q(organization__municipality__ambito_id__in=ambito_ids)
+    services = (
+        Service.objects.available()
+        .filter(themes=theme)
+        .filter(
+            Q(service_at_locations__location__municipality__ambito_id__in=ambito_ids)
+            | Q(organization__ambiti__in=ambito_ids)
+            | Q(organization__municipalities__ambito_id__in=ambito_ids)
+            | Q(organization__municipality__ambito_id__in=ambito_ids)
+        )
     )
-    return Organization.objects.filter(live=True, pk__in=services.values("organization_id")).order_by("name")
+    return Organization.objects.public().filter(pk__in=services.values("organization_id")).order_by("name")
 
 
 def emergency_call_open(*, user, need: str, theme: Theme, ambiti: Iterable[Ambito]) -> EmergencyCallProcess:

@@ -24,8 +24,9 @@ from ..models import (
     ReferralProcess,
     State,
 )
-from ..notifications import Event, notify
+from ..notifications import Event
 from ..permissions import Scope
+from ..tasks import notify
 
 Action = AuditEvent.Action
 OPEN_TASK = (STATUS.NEW, STATUS.ASSIGNED)
@@ -79,7 +80,7 @@ def _not_open(referral: ReferralProcess) -> Conflict:
 
 
 def _public_service(service: Service) -> Service:
-    if service is None or not service.is_public:
+    if service is None or not service.is_available:
         raise ValidationError({"service": _("Choose a published, active service of the directory.")})
     return service
 

@@ -23,8 +23,9 @@ from ..models import (
     ReferralProcess,
     State,
 )
-from ..notifications import Event, notify
+from ..notifications import Event
 from ..permissions import Actor, Scope
+from ..tasks import notify
 from .steps import (
     OPEN_TASK,
     Action,

@@ -1,7 +1,8 @@
 """What the public site may show, read in a constant number of queries per page.
 
-Public means published (``live``) and, for services, active and offered by a published
-organisation: the same rule as the public search. Drafts, unpublished and inactive records are never
+Public means what ``cms/models/public.py`` says: ``Service.objects.available()`` (published, active,
+of a published organisation) for lists and counts, the same rule as the public search, and
+``Service.objects.listed()`` for pages. Drafts, unpublished and inactive records are never
 shown, and their pages answer 404. A temporarily closed service keeps its page (with a notice: people
 come back to it from saved links) and its place on its organisation's page, as in the directory API,
 but is left out of searches and of the comune and ambito lists of what is available now.
@@ -9,30 +10,7 @@ but is left out of searches and of the comune and ambito lists of what is availa
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from cms.api.selectors import LISTED_SERVICE_STATUSES
-from cms.models import (
-    Ambito,
-    GuidelinePage,
-    Location,
-    Municipality,
-    Organization,
-    Service,
-    ServiceAtLocation,
-    Theme,
-)
-
-
-def public_services() -> QuerySet[Service]:
-    return Service.objects.filter(live=True, status=Service.Status.ACTIVE, organization__live=True)
-
-
-def shown_services() -> QuerySet[Service]:
-    """Services that have a public page: the active ones and the temporarily closed ones."""
-    return Service.objects.filter(live=True, status__in=LISTED_SERVICE_STATUSES, organization__live=True)
-
-
-def public_organizations() -> QuerySet[Organization]:
-    return Organization.objects.filter(live=True)
+from cms.models import Ambito, GuidelinePage, Location, Municipality, Organization, Service, ServiceAtLocation, Theme
 
 
 def public_guidelines() -> QuerySet[GuidelinePage]:
@@ -47,12 +25,12 @@ def service_listing(queryset: QuerySet[Service]) -> QuerySet[Service]:
 def service_detail(uuid) -> Service:
     """A public service with everything its page shows; ``Service.DoesNotExist`` otherwise."""
     placements = (
-        ServiceAtLocation.objects.filter(location__live=True, location__organization__live=True)
+        ServiceAtLocation.objects.at_public_locations()
         .select_related("location__municipality__ambito")
         .order_by("sort_order", "pk")
     )
     return (
-        shown_services()
+        Service.objects.listed()
         .select_related("organization__municipality")
         .prefetch_related(
             "themes",
@@ -68,15 +46,15 @@ def service_detail(uuid) -> Service:
 def organization_detail(uuid) -> Organization:
     """A published organisation with its public services, published locations and coverage."""
     return (
-        public_organizations()
+        Organization.objects.public()
         .select_related("municipality__ambito")
         .prefetch_related(
             "ambiti",
             "municipalities",
-            Prefetch("services", queryset=service_listing(shown_services()).order_by("name", "pk")),
+            Prefetch("services", queryset=service_listing(Service.objects.listed()).order_by("name", "pk")),
             Prefetch(
                 "locations",
-                queryset=Location.objects.filter(live=True).select_related("municipality"),
+                queryset=Location.objects.public().select_related("municipality"),
             ),
         )
         .get(uuid=uuid)
@@ -86,12 +64,10 @@ def organization_detail(uuid) -> Organization:
 def services_in_comune(comune: Municipality) -> QuerySet[Service]:
     """Public services available in a comune: an office there, or an organisation covering the
     comune or its ambito. Services with an office in the comune come first (``has_office``)."""
-    offices_here = ServiceAtLocation.objects.filter(
-        location__municipality=comune, location__live=True, location__organization__live=True
-    )
+    offices_here = ServiceAtLocation.objects.at_public_locations().filter(location__municipality=comune)
     covering = Organization.objects.filter(Q(municipalities=comune) | Q(ambiti=comune.ambito_id)).values("pk")
     return (
-        public_services()
+        Service.objects.available()
         .filter(Q(pk__in=offices_here.values("service_id")) | Q(organization__in=covering))
         .annotate(has_office=Exists(offices_here.filter(service=OuterRef("pk"))))
         .order_by("-has_office", "name", "pk")
@@ -101,12 +77,10 @@ def services_in_comune(comune: Municipality) -> QuerySet[Service]:
 def services_in_ambito(ambito: Ambito) -> QuerySet[Service]:
     """Public services available in an ambito: an office in one of its comuni, or an organisation
     covering the ambito or some of its comuni."""
-    offices_here = ServiceAtLocation.objects.filter(
-        location__municipality__ambito=ambito, location__live=True, location__organization__live=True
-    )
+    offices_here = ServiceAtLocation.objects.at_public_locations().filter(location__municipality__ambito=ambito)
     covering = Organization.objects.filter(Q(ambiti=ambito) | Q(municipalities__ambito=ambito)).values("pk")
     return (
-        public_services()
+        Service.objects.available()
         .filter(Q(pk__in=offices_here.values("service_id")) | Q(organization__in=covering))
         .order_by("name", "pk")
     )
@@ -114,7 +88,7 @@ def services_in_ambito(ambito: Ambito) -> QuerySet[Service]:
 
 def themes_with_counts() -> QuerySet[Theme]:
     """Every theme with the number of public services (``service_count``), in one query."""
-    public = Q(services__live=True, services__status=Service.Status.ACTIVE, services__organization__live=True)
+    public = Q(services__in=Service.objects.available().values("pk"))
     return Theme.objects.annotate(service_count=Count("services", filter=public, distinct=True))
 
 

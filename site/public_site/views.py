@@ -104,7 +104,7 @@ def comune_detail(request, slug: str):
     organisations seated there. Who may use it: anyone."""
     comune = get_object_or_404(Municipality.objects.select_related("ambito"), slug=slug)
     services = _paginate(request, selectors.service_listing(selectors.services_in_comune(comune)))
-    organizations = list(selectors.public_organizations().filter(municipality=comune).order_by("name", "pk"))
+    organizations = list(Organization.objects.public().filter(municipality=comune).order_by("name", "pk"))
     return render(
         request,
         "public_site/comune_detail.html",

@@ -109,3 +109,13 @@ def test_the_organisation_of_a_cancelled_referral_is_told(world, api, walk, sent
         api("network_manager").post(f"/api/referrals/{pk}/cancel/", {"reason": "Trasferita."}, format="json")
     users = world.users
     assert recipients() == sorted([users.social_worker.email, users.coordinator.email, users.volunteer.email])
+
+
+def test_the_volunteer_task_reference_names_the_flow_node():
+    """Notifications find the volunteer's task by Viewflow's stored reference, without importing the flow."""
+    from viewflow.workflow.fields import get_task_ref
+
+    from referrals.flows import ReferralFlow
+    from referrals.notifications import VOLUNTEER_TASK_REF
+
+    assert get_task_ref(ReferralFlow.volunteer_task) == VOLUNTEER_TASK_REF

@@ -39,12 +39,26 @@ def test_working_days_skip_weekends_and_italian_holidays(start, days, due):
     assert sla.add_working_days(start, days) == due
 
 
-def test_easter_is_computed():
-    assert [sla.easter_sunday(year) for year in (2024, 2025, 2026)] == [
-        datetime.date(2024, 3, 31),
-        datetime.date(2025, 4, 20),
-        datetime.date(2026, 4, 5),
-    ]
+def test_the_calendar_is_italys_own_with_san_francesco_and_the_offices_patron_saint():
+    # 4 October (San Francesco) is a national holiday again from 2026: Monday 4 October 2027 is not worked.
+    assert sla.add_working_days(at(2027, 10, 1, 9), 1) == at(2027, 10, 5, 9)  # Fri → (Mon 4 Oct) → Tue
+    assert sla.add_working_days(at(2025, 10, 3, 9), 1) == at(2025, 10, 6, 9)  # before 2026 it was a working day
+    # Lecco's office counts 6 December (San Nicolò, patron of Lecco); Monza's does not.
+    assert sla.add_working_days(at(2027, 12, 3, 9), 1, "LC") == at(2027, 12, 7, 9)  # Fri → (Mon 6 Dec) → Tue
+    assert sla.add_working_days(at(2027, 12, 3, 9), 1, "MB") == at(2027, 12, 6, 9)
+    # Monza's office counts 24 June (San Giovanni Battista); Lecco's does not.
+    assert sla.add_working_days(at(2027, 6, 23, 9), 1, "MB") == at(2027, 6, 25, 9)  # Wed → (Thu 24 Jun) → Fri
+    assert sla.add_working_days(at(2027, 6, 23, 9), 1, "LC") == at(2027, 6, 24, 9)
+
+
+def test_a_referral_of_a_lecco_office_is_due_by_lecco_s_calendar(db):
+    from cms.models import Municipality
+
+    lecco = Municipality.objects.get(name="Lecco")
+    monza = Municipality.objects.get(name="Monza")
+    assert sla.office_subdivision(ReferralProcess(office_municipality=lecco)) == "LC"
+    assert sla.office_subdivision(ReferralProcess(office_ambito=monza.ambito)) == "MB"
+    assert sla.office_subdivision(ReferralProcess()) is None
 
 
 def test_local_holidays_and_targets_are_configurable(settings):

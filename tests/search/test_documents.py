@@ -1,8 +1,6 @@
 """Documents: what a service or a guideline becomes in the index, only public records, never personal data."""
 
-import ast
 import json
-from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -24,8 +22,6 @@ from tests.factories import (
 
 from .helpers import indexed_documents
 from .pages import make_guideline
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def prepared(service) -> dict:
@@ -186,19 +182,6 @@ def test_the_engine_refuses_a_field_outside_the_allow_list(search_index):
     result = write_documents({"service-999999": {"doc_type": "service", "record_id": 999999, "beneficiary": "x"}})
     assert "service-999999" in result.errors
     assert "strict" in result.errors["service-999999"]
-
-
-def test_the_search_app_never_imports_the_referrals_app():
-    for path in sorted((ROOT / "search").rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                modules = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                modules = [node.module or ""]
-            else:
-                continue
-            assert not any(m == "referrals" or m.startswith("referrals.") for m in modules), path
 
 
 def test_preparing_documents_costs_the_same_queries_for_1_or_12_services(db):

@@ -29,7 +29,7 @@ from wagtail.models import Page
 
 from modeltranslation.utils import build_localized_fieldname, resolution_order
 
-from cms.models import GuidelineIndexPage
+from cms.models import GuidelineIndexPage, Service
 
 from .. import selectors
 
@@ -204,5 +204,5 @@ def guidelines_of(index: Page) -> list:
 @register.simple_tag
 def related_services(guideline) -> list:
     """The public services a guideline links to."""
-    services = selectors.public_services().filter(guidelines=guideline.pk)
+    services = Service.objects.available().filter(guidelines=guideline.pk)
     return list(selectors.service_listing(services).order_by("name", "pk"))
