@@ -24,7 +24,8 @@ class Helpline:
 def network_helplines() -> list[Helpline]:
     """Published public offices linked to at least one ambito, by ambito name."""
     offices = (
-        Organization.objects.filter(live=True, kind=Organization.Kind.PUBLIC_OFFICE, ambiti__isnull=False)
+        Organization.objects.public()
+        .filter(kind=Organization.Kind.PUBLIC_OFFICE, ambiti__isnull=False)
         .distinct()
         .prefetch_related(Prefetch("ambiti", queryset=Ambito.objects.order_by("name")))
         .order_by("name")
