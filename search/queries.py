@@ -358,8 +358,9 @@ def search(params: SearchParams) -> SearchPage:
     page = SearchPage(params=params, total=total, hits=hits, facets=_facets(aggregations, params, labels))
     if ALL_WORDS in aggregations:
         page.all_words_total = aggregations[ALL_WORDS]["doc_count"]
-    if total == 0:
+    if total == 0 or page.matched == "some":
         page.did_you_mean = did_you_mean(params.q, response.get("suggest", {}).get("did_you_mean", []))
+    if total == 0:
         page.suggested_themes = [{"code": code, "label": label} for code, label in labels["theme"].items()]
         page.helplines = network_helplines()
     return page

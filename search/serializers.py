@@ -81,7 +81,9 @@ class SearchResponseSerializer(serializers.Serializer):
     all_words_total = serializers.IntegerField(
         allow_null=True, help_text="How many results have all the words of q (null for a one-word query)."
     )
-    did_you_mean = serializers.CharField(allow_null=True, help_text="A corrected query, when nothing was found.")
+    did_you_mean = serializers.CharField(
+        allow_null=True, help_text="A corrected query, when nothing or not all the words were found."
+    )
     helplines = SearchHelplineSerializer(
         many=True, help_text="When nothing was found: the offices of the ambiti, to ask in person."
     )
