@@ -29,7 +29,8 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 from viewflow.workflow.exceptions import FlowLockFailed
 
-from cms.models import Role
+from cms.api.params import ParameterError, code_parser
+from cms.models import Role, Theme
 
 from . import privacy, reports, schema, selectors, services  # noqa: F401 (schema registers the token scheme)
 from .actions import NoInput, start_referral
@@ -413,6 +414,9 @@ class ConsentRevokeView(ReferralAPIView):
         return Response(ConsentSerializer(consent).data)
 
 
+THEME_CODES = code_parser(Theme)
+
+
 class ServiceSearchView(ReferralAPIView):
     roles = (Role.SOCIAL_WORKER, Role.NETWORK_MANAGER)
 
@@ -421,17 +425,22 @@ class ServiceSearchView(ReferralAPIView):
         summary="Find a target service in the directory",
         description="Who may use it: social workers and network managers. Published, active services whose "
         "name, description or organisation contain every word of q; optional theme code, comune (ISTAT "
-        "code) and spoken language. Paginated.",
+        "code) and spoken language. Paginated. An unknown theme code is a 400 naming it, not an empty list.",
         parameters=[
             OpenApiParameter("q", str),
             OpenApiParameter("theme", str),
             OpenApiParameter("municipality", str),
             OpenApiParameter("language", str),
         ],
-        responses={200: ServiceChoiceSerializer(many=True), **errors(401, 403)},
+        responses={200: ServiceChoiceSerializer(many=True), **errors(400, 401, 403)},
     )
     def get(self, request):
         params = request.query_params
+        if params.get("theme"):
+            try:
+                THEME_CODES([params["theme"]])
+            except ParameterError as error:
+                raise ValidationError({"theme": [str(error)]}) from None
         queryset = selectors.services_search(
             query=params.get("q", ""),
             theme=params.get("theme", ""),

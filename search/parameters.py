@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from cms.api.numbers import whole_number
+
 from .labels import facet_labels
 
 MAX_QUERY_LENGTH = 200
@@ -186,15 +188,13 @@ def parse_search_params(data, *, default_language: str | None = None) -> SearchP
 
 
 def _positive_int(data, name, default, maximum, error) -> int:
-    text = str(data.get(name) or "").strip()
-    if not text:
+    text = str(data.get(name) or "")
+    if not text.strip():
         return default
-    # ASCII digits only ("²".isdigit() is true); a number too long to mean anything is simply large.
-    digits = text.lstrip("0")
-    if not (text.isascii() and text.isdigit()) or not digits:
+    value = whole_number(text)
+    if value is None or value < 1:
         error(name, _("“%(name)s” must be a whole number from 1.") % {"name": name})
         return default
-    value = int(digits) if len(digits) <= 12 else 10**12
     if maximum and value > maximum:
         error(name, _("“%(name)s” can be at most %(max)d.") % {"name": name, "max": maximum})
         return default

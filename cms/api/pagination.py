@@ -9,6 +9,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 
+from .numbers import whole_number
+
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 PAGE_PARAMETERS = ("page", "page_size")
@@ -18,11 +20,8 @@ def positive_integer(request, name: str, default: int, maximum: int | None = Non
     raw = request.GET.get(name)
     if raw is None:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if value < 1:
+    value = whole_number(raw)
+    if value is None or value < 1:
         raise ValidationError({name: [_("Give a whole number from 1.")]})
     if maximum is not None and value > maximum:
         raise ValidationError({name: [_("At most %(maximum)d.") % {"maximum": maximum}]})

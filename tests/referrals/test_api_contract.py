@@ -149,3 +149,12 @@ def test_an_api_404_stays_a_404_and_pages_still_get_their_language_prefix(api):
     assert missing.status_code == 404 and missing["Content-Type"] == "application/json"
     page = APIClient().get("/chi-siamo/")
     assert page.status_code == 302 and page["Location"] == "/it/chi-siamo/"
+
+
+def test_the_service_lookup_refuses_an_unknown_theme_instead_of_finding_nothing(world, api):
+    client = api("social_worker")
+    assert client.get("/api/referrals/services/?theme=housing").status_code == 200
+    response = client.get("/api/referrals/services/?theme=hosing")
+    assert response.status_code == 400
+    assert "hosing" in str(response.json())
+    assert "housing" in str(response.json())  # the known codes are listed
