@@ -221,7 +221,13 @@ class SearchView(PublicSearchView):
                 for hit in page.hits
             ],
             "facets": {name: [vars(value) for value in values] for name, values in page.facets.items()},
+            "matched": page.matched,
+            "all_words_total": page.all_words_total,
             "did_you_mean": page.did_you_mean,
+            "helplines": [
+                vars(line) | {"url": request.build_absolute_uri(f"/api/directory/organizations/{line.uuid}/")}
+                for line in page.helplines
+            ],
             "suggested_themes": [
                 theme | {"url": self.search_url(request, theme=theme["code"], lang=params.lang)}
                 for theme in page.suggested_themes

@@ -10,7 +10,8 @@ One index holds four kinds of documents, told apart by ``doc_type``:
 
 Each document holds every language: ``name.<lang>``, ``body.<lang>`` and ``topics.<lang>`` (the
 names of its themes and target groups) are analysed with that language's analyzer
-(search/analyzers.py); ``name_folded`` and ``text_folded`` gather every language, lowercased and
+(search/analyzers.py), Arabic also normalised in a ``.folded`` sub-field;
+``name_folded`` and ``text_folded`` gather every language, lowercased and
 ASCII-folded; ``autocomplete.<lang>`` holds the name (in Italian when
 there is no translation) cut into prefixes. The mapping is strict: a field that is not declared
 here is refused by the engine, so nothing outside this allow-list (and nothing personal) can
@@ -37,7 +38,7 @@ from cms.models import (
     Theme,
 )
 
-from .analyzers import autocomplete_analyzer, folded_analyzer, language_analyzer
+from .analyzers import autocomplete_analyzer, folded_analyzer, language_analyzer, normalised_subfield
 
 SERVICE, GUIDELINE, THEME, COMUNE = "service", "guideline", "theme", "comune"
 # What the public search returns; themes and comuni only feed suggestions.
@@ -80,12 +81,14 @@ def build_mapping(*, engine_kind: str | None = None) -> Mapping:
     """The mapping of the index for the engine in use (or for ``engine_kind``)."""
     folded = folded_analyzer()
 
+    def language_field(code, options):
+        extra = normalised_subfield(code)
+        if extra is not None:
+            options = {**options, "fields": {"folded": Text(analyzer=extra)}}
+        return Text(analyzer=language_analyzer(code, engine_kind=engine_kind), **options)
+
     def per_language(**options):
-        return Object(
-            properties={
-                code: Text(analyzer=language_analyzer(code, engine_kind=engine_kind), **options) for code in languages()
-            }
-        )
+        return Object(properties={code: language_field(code, options) for code in languages()})
 
     mapping = Mapping()
     mapping.meta("dynamic", "strict")

@@ -17,11 +17,17 @@ How a query is answered:
   words as a phrase; documents with no translation in that language are searched in Italian;
 - filters: facet values combine with OR inside a facet and with AND across facets; they are
   applied as a ``post_filter`` so that each facet's counts ignore that facet's own selection;
-- place: ``lat``/``lon`` boost nearby services a little, ``radius_km`` filters by distance and
-  ``sort=distance`` sorts by it; a chosen comune boosts the services with an office there above
-  those that merely cover it;
-- the engine is asked once per search, with ``SEARCH_TIMEOUT_SECONDS``: when it does not answer
-  in time or at all, ``SearchUnavailable`` is raised (the API answers 503).
+- several words: results with all the words come first, then those with all words but one
+  (``relaxed_text_query``); the page says how many have all of them (``all_words_total``);
+- place: with text and ``lat``/``lon``, a first small request finds the best text score; results
+  scoring less than ``SEARCH_RELEVANCE_FLOOR`` (0.3) of it are left out (when the best result has all
+  the words, results without them are left out too); a Gaussian decay on distance (1 within 1 km, half
+  at 10 km) then adds up to ``SEARCH_DISTANCE_WEIGHT`` (0.5) of the best text score, and
+  ``sort=distance`` sorts the results above the floor by distance alone. ``radius_km`` filters by
+  distance; a chosen comune boosts the services with an office there above those that merely cover it;
+- the engine is asked once per search (twice with text and a position), with
+  ``SEARCH_TIMEOUT_SECONDS``: when it does not answer in time or at all, ``SearchUnavailable`` is
+  raised (the API answers 503).
 """
 
 import html
@@ -34,8 +40,10 @@ from django.conf import settings
 from elastic_transport import TransportError
 from elasticsearch import ApiError, BadRequestError
 
+from .analyzers import NORMALISED_SUBFIELDS
 from .client import get_client
 from .documents import COMUNE, DOCUMENTS, SEARCHABLE_TYPES, SERVICE, SUGGESTED_TYPES, THEME
+from .helplines import Helpline, network_helplines
 from .index import alias_name
 from .labels import facet_labels
 from .parameters import FACETS, FACETS_BY_PARAM, Facet, SearchParams
@@ -46,6 +54,11 @@ MAX_RESULT_WINDOW = 10_000
 SNIPPET_LENGTH = 160
 RETRY_AFTER_SECONDS = 30
 HIGHLIGHT_TAGS = ("<mark>", "</mark>")
+# Relaxed matching: every word (up to 3; 75% of longer queries) first, then all words but one.
+ALL_WORDS_MINIMUM = "3<75%"
+MOST_WORDS_MINIMUM = "1<-1"
+ALL_WORDS = "all_words"
+ALL_WORDS_BONUS = 1000.0
 
 
 class SearchUnavailable(Exception):
@@ -57,95 +70,131 @@ class SearchUnavailable(Exception):
 # --- The request body ----------------------------------------------------------------------
 
 
-def _text_clause(q: str, language: str) -> dict:
-    return {
-        "bool": {
-            "should": [
-                {
-                    "multi_match": {
-                        "query": q,
-                        "type": "best_fields",
-                        "fields": [
-                            f"name.{language}^3",
-                            f"body.{language}",
-                            f"topics.{language}^0.5",
-                            "name_folded^2",
-                            "text_folded",
-                        ],
-                        "fuzziness": "AUTO",
-                        "prefix_length": 1,
-                        "max_expansions": 20,
-                        "minimum_should_match": "3<75%",
-                        "tie_breaker": 0.3,
-                    }
-                },
-                {
-                    "multi_match": {
-                        "query": q,
-                        "type": "phrase",
-                        "fields": [f"name.{language}^4", f"body.{language}^2"],
-                        "slop": 2,
-                        "boost": 2,
-                    }
-                },
-            ],
-            "minimum_should_match": 1,
-        }
-    }
+FOLDED_FIELDS = ["name_folded^2", "text_folded"]
 
 
-def text_query(q: str, language: str) -> dict:
+def _text_fields(language: str) -> list[str]:
+    fields = [f"name.{language}^3", f"body.{language}", f"topics.{language}^0.5"]
+    if language in NORMALISED_SUBFIELDS:  # Arabic without article, hamza forms, taa marbuta (search/analyzers.py)
+        return fields + [f"name.{language}.folded^3", f"body.{language}.folded", f"topics.{language}.folded^0.5"]
+    return fields + FOLDED_FIELDS
+
+
+def _text_clause(q: str, language: str, minimum: str) -> dict:
+    should = [
+        {
+            "multi_match": {
+                "query": q,
+                "type": "best_fields",
+                "fields": _text_fields(language),
+                "fuzziness": "AUTO",
+                "prefix_length": 1,
+                "max_expansions": 20,
+                "minimum_should_match": minimum,
+                "tie_breaker": 0.3,
+            }
+        },
+        {
+            "multi_match": {
+                "query": q,
+                "type": "phrase",
+                "fields": [f"name.{language}^4", f"body.{language}^2"],
+                "slop": 2,
+                "boost": 2,
+            }
+        },
+    ]
+    if language in NORMALISED_SUBFIELDS:
+        # The folded fields of every language keep the Arabic article: typos there would find
+        # other words behind the same article ("النساء", the women, ~ "الحساب", the account), so
+        # they match exact words only (names of organisations and comuni typed in a query).
+        exact = {"query": q, "type": "best_fields", "fields": FOLDED_FIELDS, "minimum_should_match": minimum}
+        should.append({"multi_match": exact})
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def text_query(q: str, language: str, minimum: str = ALL_WORDS_MINIMUM) -> dict:
     """The requested language; and Italian for the documents that have no translation in it."""
-    clause = _text_clause(q, language)
+    clause = _text_clause(q, language, minimum)
     if language == settings.LANGUAGE_CODE:
         return clause
     untranslated_in_italian = {
         "bool": {
-            "must": [_text_clause(q, settings.LANGUAGE_CODE)],
+            "must": [_text_clause(q, settings.LANGUAGE_CODE, minimum)],
             "must_not": [{"term": {"translated": language}}],
         }
     }
     return {"bool": {"should": [clause, untranslated_in_italian], "minimum_should_match": 1}}
 
 
+def relaxes(q: str) -> bool:
+    """Whether ``q`` has several words, so that "most of them" differs from "all of them"."""
+    return len(q.split()) > 1
+
+
+def relaxed_text_query(q: str, language: str) -> dict:
+    """Documents with all the words first (a constant bonus far above any text score), then those
+    with all words but one; a one-word query is just ``text_query``."""
+    if not relaxes(q):
+        return text_query(q, language)
+    all_words = {"constant_score": {"filter": text_query(q, language), "boost": ALL_WORDS_BONUS, "_name": ALL_WORDS}}
+    return {"bool": {"should": [all_words, text_query(q, language, MOST_WORDS_MINIMUM)], "minimum_should_match": 1}}
+
+
+def best_text_score(params: SearchParams) -> float | None:
+    """The score of the best text match under the filters (one small request), or None without text."""
+    if not params.q:
+        return None
+    body = {
+        "size": 1,
+        "_source": False,
+        "track_total_hits": False,
+        "query": {"bool": {"must": [relaxed_text_query(params.q, params.lang)], "filter": _filters(params)}},
+    }
+    if params.selected():
+        body["post_filter"] = _selection_filter(params)
+    hits = run_search_request(body)["hits"]["hits"]
+    return hits[0]["_score"] if hits else None
+
+
 def _facet_filter(facet: Facet, values) -> dict:
     return {"terms": {facet.field: list(values)}}
 
 
-def build_search_body(params: SearchParams) -> dict:
-    """The search request body for ``params`` (the index is the read alias)."""
-    language, italian = params.lang, settings.LANGUAGE_CODE
+def _filters(params: SearchParams) -> list[dict]:
     filters = [{"terms": {"doc_type": list(SEARCHABLE_TYPES)}}]
     if params.point and params.radius_km:
         filters.append({"geo_distance": {"distance": f"{params.radius_km}km", "locations.point": params.point}})
+    return filters
+
+
+def _selection_filter(params: SearchParams) -> dict:
+    selected = {FACETS_BY_PARAM[param]: values for param, values in params.selected().items()}
+    return {"bool": {"filter": [_facet_filter(f, values) for f, values in selected.items()]}}
+
+
+def build_search_body(params: SearchParams, *, best_score: float | None = None) -> dict:
+    """The search request body for ``params`` (the index is the read alias).
+
+    With a position and text, ``best_score`` (``best_text_score(params)``) sets the relevance floor
+    and the weight of distance: see ``_near``.
+    """
+    language, italian = params.lang, settings.LANGUAGE_CODE
     should = []
     if params.comuni:
         should.append({"terms": {"located_in": list(params.comuni), "boost": 0.5}})
-    query = {
-        "bool": {
-            "must": [text_query(params.q, language) if params.q else {"match_all": {}}],
-            "filter": filters,
-            "should": should,
-        }
-    }
+    text = relaxed_text_query(params.q, language) if params.q else {"match_all": {}}
+    text_best = None
+    if params.point and params.q and best_score:
+        # The floor: a share of the best text score; when the best result has all the words, only
+        # results with all the words can pass it.
+        base = ALL_WORDS_BONUS if best_score >= ALL_WORDS_BONUS else 0.0
+        text_best = best_score - base
+        floor = base + settings.SEARCH_RELEVANCE_FLOOR * text_best
+        text = {"function_score": {"query": text, "min_score": floor}}
+    query = {"bool": {"must": [text], "filter": _filters(params), "should": should}}
     if params.point and params.sort == "relevance":
-        # Nearby services come a little earlier; without a radius, nothing is left out.
-        query = {
-            "function_score": {
-                "query": query,
-                "functions": [
-                    {
-                        "gauss": {
-                            "locations.point": {"origin": params.point, "scale": "10km", "offset": "1km"},
-                            "multi_value_mode": "min",
-                        },
-                        "weight": 0.5,
-                    }
-                ],
-                "score_mode": "sum",
-                "boost_mode": "sum",
-            }
-        }
+        query = _near(query, params, text_best)
 
     selected = {FACETS_BY_PARAM[param]: values for param, values in params.selected().items()}
     aggs = {}
@@ -170,7 +219,11 @@ def build_search_body(params: SearchParams) -> dict:
         "_source": sorted(set(source)),
     }
     if selected:
-        body["post_filter"] = {"bool": {"filter": [_facet_filter(f, values) for f, values in selected.items()]}}
+        body["post_filter"] = _selection_filter(params)
+    if params.q and relaxes(params.q):
+        # How many results have all the words (under the same selection as the hits).
+        chosen = [body["post_filter"]] if selected else []
+        body["aggs"][ALL_WORDS] = {"filter": {"bool": {"filter": [text_query(params.q, language), *chosen]}}}
     if params.sort == "distance":
         body["sort"] = [
             {"_geo_distance": {"locations.point": params.point, "order": "asc", "unit": "km", "mode": "min"}},
@@ -206,6 +259,29 @@ def build_search_body(params: SearchParams) -> dict:
             },
         }
     return body
+
+
+def _near(query: dict, params: SearchParams, text_best: float | None) -> dict:
+    """Relevance and distance blended: a Gaussian decay on the distance to the nearest location (1
+    within 1 km, half at 10 km) adds up to ``SEARCH_DISTANCE_WEIGHT`` times the best text score.
+    Without text the weight applies to the score of 1 that every document has."""
+    weight = settings.SEARCH_DISTANCE_WEIGHT * (text_best or 1.0)
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [
+                {
+                    "gauss": {
+                        "locations.point": {"origin": params.point, "scale": "10km", "offset": "1km"},
+                        "multi_value_mode": "min",
+                    },
+                    "weight": weight,
+                }
+            ],
+            "score_mode": "sum",
+            "boost_mode": "sum",
+        }
+    }
 
 
 # --- Running it ----------------------------------------------------------------------------
@@ -245,6 +321,16 @@ class SearchPage:
     facets: dict[str, list[FacetValue]]
     did_you_mean: str | None = None
     suggested_themes: list[dict] = field(default_factory=list)
+    helplines: list[Helpline] = field(default_factory=list)  # when nothing was found
+    # Several words, not all found together: how many results have all of them (None: one word).
+    all_words_total: int | None = None
+
+    @property
+    def matched(self) -> str:
+        """ "all": every result has all the words; "some": at least some results have only most of them."""
+        if self.all_words_total is None or self.all_words_total >= self.total:
+            return "all"
+        return "some"
 
     @property
     def pages(self) -> int:
@@ -265,16 +351,20 @@ def run_search_request(body: dict, *, index: str | None = None) -> dict:
 
 
 def search(params: SearchParams) -> SearchPage:
-    response = run_search_request(build_search_body(params))
+    best_score = best_text_score(params) if params.point and params.q else None
+    response = run_search_request(build_search_body(params, best_score=best_score))
     labels = facet_labels(params.lang)
     total = response["hits"]["total"]["value"]
     hits = [_hit(raw, params) for raw in response["hits"]["hits"]]
-    page = SearchPage(
-        params=params, total=total, hits=hits, facets=_facets(response.get("aggregations", {}), params, labels)
-    )
-    if total == 0:
+    aggregations = response.get("aggregations", {})
+    page = SearchPage(params=params, total=total, hits=hits, facets=_facets(aggregations, params, labels))
+    if ALL_WORDS in aggregations:
+        page.all_words_total = aggregations[ALL_WORDS]["doc_count"]
+    if total == 0 or page.matched == "some":
         page.did_you_mean = did_you_mean(params.q, response.get("suggest", {}).get("did_you_mean", []))
+    if total == 0:
         page.suggested_themes = [{"code": code, "label": label} for code, label in labels["theme"].items()]
+        page.helplines = network_helplines()
     return page
 
 

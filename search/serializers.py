@@ -54,6 +54,16 @@ class SearchSuggestedThemeSerializer(serializers.Serializer):
     url = serializers.URLField(help_text="A search filtered by this theme.")
 
 
+class SearchHelplineSerializer(serializers.Serializer):
+    uuid = serializers.UUIDField(help_text="The office's organisation.")
+    name = serializers.CharField()
+    ambiti = serializers.ListField(child=serializers.CharField(), help_text="The ambiti the office serves.")
+    phone = serializers.CharField(allow_blank=True)
+    email = serializers.CharField(allow_blank=True)
+    website = serializers.CharField(allow_blank=True)
+    url = serializers.URLField(help_text="The organisation in the directory API.")
+
+
 class SearchResponseSerializer(serializers.Serializer):
     q = serializers.CharField()
     lang = serializers.CharField()
@@ -65,7 +75,21 @@ class SearchResponseSerializer(serializers.Serializer):
     previous = serializers.URLField(allow_null=True)
     results = SearchHitSerializer(many=True)
     facets = SearchFacetsSerializer()
-    did_you_mean = serializers.CharField(allow_null=True, help_text="A corrected query, when nothing was found.")
+    matched = serializers.ChoiceField(
+        choices=["all", "some"],
+        help_text="“all”: every result has all the words of q; “some”: not all the words were found together, "
+        "so results with all the words but one follow those with all of them (shown as “Results for some of "
+        "your words”).",
+    )
+    all_words_total = serializers.IntegerField(
+        allow_null=True, help_text="How many results have all the words of q (null for a one-word query)."
+    )
+    did_you_mean = serializers.CharField(
+        allow_null=True, help_text="A corrected query, when nothing or not all the words were found."
+    )
+    helplines = SearchHelplineSerializer(
+        many=True, help_text="When nothing was found: the offices of the ambiti, to ask in person."
+    )
     suggested_themes = SearchSuggestedThemeSerializer(many=True, help_text="When nothing was found: every theme.")
 
 

@@ -196,6 +196,9 @@ def search_page(request):
         "pagination": _pagination(page),
         "first_number": (params.page - 1) * params.page_size + 1,
         "did_you_mean_url": search_url(params, q=page.did_you_mean, page=None) if page.did_you_mean else None,
+        "helplines": [
+            {"line": line, "url": reverse("public:organization", args=[line.uuid])} for line in page.helplines
+        ],
         "clear_position_url": search_url(params, **dict.fromkeys(POSITION_PARAMS), page=None) if params.point else None,
         "clear_filters_url": search_url(SearchParams(q=params.q)) if page.params.selected() else None,
         "theme_urls": [

@@ -30,6 +30,8 @@ SAMPLES = {
     "cjk": "面向居住在莱科的家庭和个人的住房服务窗口",
     "folded": "Città d'identità — Житло для сімей; السكن للعائلات; Locuințe pentru familiile",
     "autocomplete": "Sportello d'ascolto Città",
+    "arabic_folded": "العمل والتوفيق بين الأسرة والعمل للنساء؛ مدرسةٌ الإيطالية",
+    "ukrainian_light": "Консультації з боргів; курс італійської; житла для сімей",
 }
 
 
@@ -52,7 +54,7 @@ def test_production_uses_the_built_in_language_analyzers_of_elasticsearch():
         "fr": "french",
         "es": "spanish",
         "ar": "arabic",
-        "uk": "folded",
+        "uk": "ukrainian_light",
         "ro": "romanian",
         "sq": "folded",
         "zh-hans": "cjk",
@@ -60,7 +62,7 @@ def test_production_uses_the_built_in_language_analyzers_of_elasticsearch():
 
 
 def test_the_osmem_profile_swaps_only_the_analyzers_osmem_lacks():
-    assert configured_analyzer_name("ar", engine_kind="osmem") == "folded"
+    assert configured_analyzer_name("ar", engine_kind="osmem") == "arabic_folded"
     assert configured_analyzer_name("ro", engine_kind="osmem") == "folded"
     assert configured_analyzer_name("it", engine_kind="osmem") == "italian"
     assert configured_analyzer_name("zh-hans", engine_kind="osmem") == "cjk"
@@ -125,7 +127,17 @@ def guard_index(search_engine):
 
 def test_every_analyzer_the_tests_use_indexes_what_analyze_announces(guard_index):
     client, used = guard_index
-    assert used == {"italian", "english", "french", "spanish", "cjk", "folded", "autocomplete"}
+    assert used == {
+        "italian",
+        "english",
+        "french",
+        "spanish",
+        "cjk",
+        "folded",
+        "arabic_folded",
+        "ukrainian_light",
+        "autocomplete",
+    }
     for analyzer in sorted(used):
         indexed, announced, unfindable = indexed_and_announced(client, analyzer, SAMPLES[analyzer])
         assert announced, analyzer
@@ -147,3 +159,29 @@ def test_folding_and_apostrophes(guard_index):
     assert announced == {"citta", "d", "identita"}
     _indexed, announced, _ = indexed_and_announced(client, "autocomplete", "Città")
     assert announced == {"c", "ci", "cit", "citt", "citta"}
+
+
+def indexed_terms(client, analyzer: str, text: str) -> set[str]:
+    """The terms ``analyzer`` really indexes for ``text``, each checked with a term query."""
+    indexed, _announced, _unfindable = indexed_and_announced(client, analyzer, text)
+    field = f"f_{analyzer}"
+    assert all(client.count(index=GUARD_INDEX, query={"term": {field: term}})["count"] for term in indexed)
+    return indexed
+
+
+def test_arabic_is_indexed_without_the_article_diacritics_or_hamza_forms(guard_index):
+    client, _used = guard_index
+    terms = indexed_terms(client, "arabic_folded", "للنساء والعمل بالمدرسة الإيطالية مدرسةٌ الأسرة مستشفى")
+    # the article and its prefixes go; alef with hamza is a bare alef; taa marbuta is haa; tanween goes
+    assert terms == {"نساء", "عمل", "مدرسه", "ايطاليه", "اسره", "مستشفي"}
+    # the words a person types, with or without the article, give the same terms
+    assert indexed_terms(client, "arabic_folded", "النساء نساء") == {"نساء"}
+    assert indexed_terms(client, "arabic_folded", "الاسره الأسرة") == {"اسره"}
+
+
+def test_ukrainian_words_lose_one_case_ending(guard_index):
+    client, _used = guard_index
+    assert indexed_terms(client, "ukrainian_light", "житло житла житлом") == {"житл"}
+    assert indexed_terms(client, "ukrainian_light", "школа школі школи") == {"школ"}
+    assert indexed_terms(client, "ukrainian_light", "Боргів борги") == {"борг"}
+    assert indexed_terms(client, "ukrainian_light", "лікар лікаря") == {"лікар"}

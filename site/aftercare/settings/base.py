@@ -339,8 +339,13 @@ REFERRALS_TOKEN_MAX_DAYS = env.int("REFERRALS_TOKEN_MAX_DAYS", default=30)
 # --- Public search (search/): analyzers and index sync ------------------------
 # One analyzer per content language, as ``code=analyzer`` pairs. The defaults are the
 # built-in language analyzers of the Elasticsearch reference; "folded" (standard tokenizer,
-# lowercase, ASCII folding) serves languages Elasticsearch has no analyzer for. On osmem
-# (SEARCH_ENGINE_KIND=osmem) search/analyzers.py replaces the analyzers it lacks with "folded".
+# lowercase, ASCII folding) serves languages Elasticsearch has no analyzer for, and
+# "ukrainian_light" (endings stripped) Ukrainian. On osmem (SEARCH_ENGINE_KIND=osmem)
+# search/analyzers.py replaces the analyzers it lacks: "arabic" by "arabic_folded", others by "folded".
+# With text and a position: results scoring under this share of the best text score are left out
+# (also when sorting by distance), and nearness adds up to SEARCH_DISTANCE_WEIGHT of the best score.
+SEARCH_RELEVANCE_FLOOR = env.float("SEARCH_RELEVANCE_FLOOR", default=0.3)
+SEARCH_DISTANCE_WEIGHT = env.float("SEARCH_DISTANCE_WEIGHT", default=0.5)
 SEARCH_LANGUAGE_ANALYZERS = env.dict(
     "SEARCH_LANGUAGE_ANALYZERS",
     default={
@@ -349,7 +354,7 @@ SEARCH_LANGUAGE_ANALYZERS = env.dict(
         "fr": "french",
         "es": "spanish",
         "ar": "arabic",
-        "uk": "folded",
+        "uk": "ukrainian_light",
         "ro": "romanian",
         "sq": "folded",
         "zh-hans": "cjk",
