@@ -89,3 +89,25 @@ class LocaleMiddleware(locale.LocaleMiddleware):
                 response.headers.setdefault("Content-Language", translation.get_language())
                 return response
         return super().process_response(request, response)
+
+
+class StaffSessionRefreshMiddleware:
+    """Moves a staff session's end forward on each request to the staff pages (idle expiry).
+
+    Django's ``SESSION_SAVE_EVERY_REQUEST`` would do it on every request, public reads included: each
+    answer to a logged-in person would then set the session cookie and vary on ``Cookie``, and no
+    shared cache could serve the public APIs to them. Only the admin and the staff pages refresh the
+    session; elsewhere it is saved only when it changes. Listed right after ``SessionMiddleware``.
+    """
+
+    STAFF_PREFIXES = ("/admin/", "/workflow/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and request.path_info.startswith(self.STAFF_PREFIXES) and not session.is_empty():
+            session.modified = True  # saved by SessionMiddleware with a new expiry
+        return response

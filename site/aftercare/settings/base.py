@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "aftercare.middleware.StaffSessionRefreshMiddleware",  # idle expiry of staff sessions, not public reads
     "aftercare.middleware.LocaleMiddleware",  # Django's, keeping the 404s of the APIs
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -188,10 +189,11 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://aftercare
 # With several app hosts, keep sessions in the shared cache too ("cached_db": Redis in front of the database).
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 # Staff sessions (the admin, the staff pages) end after SESSION_IDLE_MINUTES without a request, and when
-# the browser closes (the cookie has no expiry date). Each request moves the end forward.
+# the browser closes (the cookie has no expiry date). Each request to the staff pages moves the end
+# forward (aftercare.middleware.StaffSessionRefreshMiddleware); public reads leave the session alone.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Email ----------------------------------------------------------------
