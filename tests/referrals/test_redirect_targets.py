@@ -16,8 +16,9 @@ def social_worker(world):
 
 
 def failed_cancel(client, pk, referer):
-    """A cancel without its required reason: refused, with a message, then redirected."""
-    return client.post(f"/workflow/referrals/{pk}/cancel/", {"reason": ""}, HTTP_REFERER=referer)
+    """An action no longer possible (submitting a submitted referral): refused, with a message, then redirected.
+    (A form refused for its input is shown again on the spot, with what was typed: no redirect.)"""
+    return client.post(f"/workflow/referrals/{pk}/submit/", {}, HTTP_REFERER=referer)
 
 
 @pytest.mark.parametrize(
@@ -43,4 +44,4 @@ def test_a_referer_on_this_site_is_followed(walk, social_worker):
     assert response.status_code == 302
     assert response["Location"] == f"http://testserver/workflow/referrals/{pk}/"
     page = social_worker.get(f"/workflow/referrals/{pk}/").content.decode()
-    assert "reason" in page.lower()
+    assert "no longer possible" in page.lower()
