@@ -1,8 +1,8 @@
 """Which contacts the public is shown for a service, and whose they are.
 
-A service's own phone, e-mail and website come first. A service without any of its own is reached
-through its locations' phones and then its organisation's contacts, each labelled with its owner,
-so that a page never says "call the service" without a number to call.
+A service's own phone, e-mail and website come first. A service without a phone of its own is also
+reached through its locations' phones and then its organisation's contacts, each labelled with its
+owner, so that a page never says "call the service" without a number to call.
 """
 
 from dataclasses import dataclass
@@ -38,9 +38,10 @@ class ContactGroup:
 def service_contacts(service: Service) -> list[ContactGroup]:
     """The contacts to show for ``service`` (its locations and organisation already loaded: no query)."""
     own = ContactGroup(SERVICE, service.name, service.phone, service.email, service.website)
-    if own:
+    groups = [own]
+    if own.phone:
         return [own]
-    groups = [
+    groups += [
         ContactGroup(LOCATION, placement.location.name, phone=placement.location.phone)
         for placement in service.service_at_locations.all()
         if placement.location.phone
