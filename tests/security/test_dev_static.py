@@ -3,6 +3,8 @@
 from io import BytesIO
 
 from django.core.management import get_commands, load_command_class
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 import pytest
 
@@ -30,7 +32,15 @@ def dev_server_get(path: str) -> str:
         "wsgi.url_scheme": "http",
         "wsgi.errors": BytesIO(),
     }
-    application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    # As Django's test client does: a request must not close the test's connection (inside its
+    # transaction, PostgreSQL's connection would be closed as "unusable").
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        application(environ, lambda status, headers, exc_info=None: statuses.append(status))
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return statuses[0]
 
 
